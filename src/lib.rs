@@ -1,0 +1,29 @@
+//! # fortilint
+//!
+//! A linter and repair tool for FortiOS (FortiGate) configuration backups, centred on
+//! FortiToken two-factor authentication.
+//!
+//! The pipeline, one module per stage; each stage depends only on the stages before it:
+//!
+//! ```text
+//! source ──▶ parse ──▶ model ──▶ rules ──▶ fix ──▶ report
+//!  bytes      lossless   typed      findings   plan,     human, concise,
+//!  sniffed,   statement  views of   (data)     script,   JSON, SARIF,
+//!  UTF-8      tree with  tokens,               patch,    GitHub
+//!  checked    spans      users, …              diff
+//! ```
+//!
+//! * [`source`]: reads a file, refuses what is not FortiOS CLI text (encrypted, YAML, binary,
+//!   invalid UTF-8, empty) with a located reason.
+//! * [`parse`]: a pest grammar (`grammar/fortios.pest`) recognises statements; a stack builds
+//!   the nesting. Every node keeps its byte span; the spans tile the input exactly.
+//! * [`model`]: header facts, scopes (global, each VDOM) and typed views of tokens, users,
+//!   admins and the system objects that FortiToken depends on.
+//! * [`report`]: renders parse errors, inventories and findings; never inspects the tree.
+//! * [`cli`]: argument parsing and the commands; the binary is a thin wrapper around it.
+
+pub mod cli;
+pub mod model;
+pub mod parse;
+pub mod report;
+pub mod source;

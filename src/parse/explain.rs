@@ -1,0 +1,249 @@
+//! Turning a statement that did not parse into a message a person can act on: what is wrong,
+//! exactly where (the opening quote of an unterminated string, the stray `end`), and a hint.
+
+use pest::Parser as _;
+
+use super::grammar::{FortiosParser, Rule};
+use super::tree::{MAX_DEPTH, StructureError};
+use crate::source::Span;
+
+/// The named kinds of syntax error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ParseErrorKind {
+    UnterminatedQuote,
+    UnknownStatement,
+    MalformedStatement,
+    ControlCharacter,
+    StrayEnd,
+    StrayNext,
+    EditOutsideConfig,
+    SetOutsideBlock,
+    TooDeep,
+}
+
+/// A located syntax error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub kind: ParseErrorKind,
+    /// What to underline.
+    pub span: Span,
+    /// One-line description.
+    pub message: String,
+    /// Text of the label under `span`.
+    pub label: String,
+    /// What to do about it.
+    pub hint: String,
+}
+
+const KEYWORDS: [&str; 6] = ["config", "edit", "set", "unset", "next", "end"];
+
+/// Explains why the statement starting at `pos` does not parse.
+pub fn explain(text: &str, pos: usize) -> ParseError {
+    let rest = &text[pos..];
+    let bytes = rest.as_bytes();
+    let indent = bytes
+        .iter()
+        .position(|&b| b != b' ' && b != b'\t')
+        .unwrap_or(bytes.len());
+    let start = pos + indent;
+    let line_end = rest[indent..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |n| start + n);
+    let line = &text[start..line_end];
+    let word_len = line.find([' ', '\t']).unwrap_or(line.len());
+    let word = &line[..word_len];
+
+    if let Some(q) = unterminated_quote(text, start) {
+        let quote = &text[q..q + 1];
+        return ParseError {
+            kind: ParseErrorKind::UnterminatedQuote,
+            span: Span::new(q, q + 1),
+            message: format!("unterminated {} quote", if quote == "\"" { "double" } else { "single" }),
+            label: "this quote is never closed".to_owned(),
+            hint: format!(
+                "close the value with {quote}; a quote inside a double-quoted value is written \\\""
+            ),
+        };
+    }
+    if let Some((i, c)) = line.char_indices().find(|&(_, c)| c.is_control() && c != '\t') {
+        return ParseError {
+            kind: ParseErrorKind::ControlCharacter,
+            span: Span::new(start + i, start + i + c.len_utf8()),
+            message: format!("control character U+{:04X} in a statement", c as u32),
+            label: "not allowed here".to_owned(),
+            hint: "FortiOS text has no control characters outside quoted values; was the file \
+                   damaged or re-encoded?"
+                .to_owned(),
+        };
+    }
+    // Where pest gave up, for the column of the label.
+    let failed_at = match FortiosParser::parse(Rule::probe, &text[pos..line_end]) {
+        Err(e) => match e.location {
+            pest::error::InputLocation::Pos(p) => pos + p,
+            pest::error::InputLocation::Span((p, _)) => pos + p,
+        },
+        Ok(_) => line_end,
+    }
+    .clamp(start, line_end);
+    if KEYWORDS.contains(&word) {
+        let (message, hint) = match word {
+            "next" | "end" => (
+                format!("`{word}` takes no arguments"),
+                format!("put `{word}` on a line of its own"),
+            ),
+            "edit" => (
+                "`edit` needs exactly one key".to_owned(),
+                "write `edit <name>`; quote a name that contains blanks: `edit \"my name\"`".to_owned(),
+            ),
+            "config" => (
+                "`config` needs a table path".to_owned(),
+                "write `config <path…>`, e.g. `config user fortitoken`".to_owned(),
+            ),
+            _ => (
+                format!("`{word}` needs an attribute name"),
+                format!("write `{word} <attribute> [<value>…]`"),
+            ),
+        };
+        let at = if failed_at < line_end { failed_at } else { start };
+        let end = (at + 1).min(line_end).max(at);
+        return ParseError {
+            kind: ParseErrorKind::MalformedStatement,
+            span: Span::new(at, end.max(at)),
+            message,
+            label: "unexpected here".to_owned(),
+            hint,
+        };
+    }
+    let yamlish = word.ends_with(':');
+    ParseError {
+        kind: ParseErrorKind::UnknownStatement,
+        span: Span::new(start, start + word_len),
+        message: format!("unknown statement `{}`", truncate(word, 40)),
+        label: "not a FortiOS configuration statement".to_owned(),
+        hint: if yamlish {
+            "this looks like YAML; fortilint reads FortiOS CLI text".to_owned()
+        } else {
+            "expected config, edit, set, unset, next, end, a script command (delete, rename, \
+             execute, …) or a # comment"
+                .to_owned()
+        },
+    }
+}
+
+/// Error for a statement that parsed but does not fit the nesting.
+pub fn structure(text: &str, e: StructureError, at: Span) -> ParseError {
+    let what = &text[at.range()];
+    let (kind, message, label, hint) = match e {
+        StructureError::StrayEnd => (
+            ParseErrorKind::StrayEnd,
+            "`end` without an open `config`".to_owned(),
+            "nothing to close here",
+            "remove this `end`, or add the `config …` line it belongs to",
+        ),
+        StructureError::StrayNext => (
+            ParseErrorKind::StrayNext,
+            "`next` without an open `edit`".to_owned(),
+            "nothing to close here",
+            "remove this `next`, or add the `edit …` line it belongs to",
+        ),
+        StructureError::EditOutsideConfig => (
+            ParseErrorKind::EditOutsideConfig,
+            "`edit` outside any `config` block".to_owned(),
+            "no table is open",
+            "add the `config <table>` line this entry belongs to",
+        ),
+        StructureError::SetOutsideBlock => (
+            ParseErrorKind::SetOutsideBlock,
+            format!("`{}` outside any `config` block", truncate(what, 40)),
+            "no object is open",
+            "add the `config …` (and `edit …`) lines this setting belongs to",
+        ),
+        StructureError::TooDeep => (
+            ParseErrorKind::TooDeep,
+            format!("blocks nested deeper than {MAX_DEPTH} levels"),
+            "too deep",
+            "real backups nest at most about 10 levels; the file is damaged or generated",
+        ),
+    };
+    ParseError {
+        kind,
+        span: at,
+        message,
+        label: label.to_owned(),
+        hint: hint.to_owned(),
+    }
+}
+
+/// If the statement starting at `start` opens a quote that never closes, its offset.
+fn unterminated_quote(text: &str, start: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut i = start;
+    while i < b.len() {
+        match b[i] {
+            b'\n' | b'\r' => return None,
+            b'\\' => i += 2,
+            b'"' => {
+                let open = i;
+                i += 1;
+                loop {
+                    match b.get(i) {
+                        None => return Some(open),
+                        Some(b'\\') => i += 2,
+                        Some(b'"') => break,
+                        Some(_) => i += 1,
+                    }
+                }
+                i += 1;
+            }
+            b'\'' => {
+                let open = i;
+                match b[i + 1..].iter().position(|&c| c == b'\'') {
+                    None => return Some(open),
+                    Some(n) => i += n + 2,
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(n).collect();
+        t.push('…');
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse;
+
+    fn err(text: &str) -> (ParseErrorKind, String) {
+        let e = parse(text).unwrap_err();
+        (e.kind, text[e.span.range()].to_owned())
+    }
+
+    #[test]
+    fn names_and_locates_each_error() {
+        assert_eq!(
+            err("config a\n  set x \"open\n  set y 1\nend\n"),
+            (ParseErrorKind::UnterminatedQuote, "\"".to_owned())
+        );
+        assert_eq!(err("config a\n  set x 'open\n"), (ParseErrorKind::UnterminatedQuote, "'".to_owned()));
+        assert_eq!(err("config a\nend\nend\n"), (ParseErrorKind::StrayEnd, "end".to_owned()));
+        assert_eq!(err("config a\nnext\n"), (ParseErrorKind::StrayNext, "next".to_owned()));
+        assert_eq!(err("config a\nfrobnicate now\nend\n"), (ParseErrorKind::UnknownStatement, "frobnicate".to_owned()));
+        assert_eq!(err("config a\nend foo\n").0, ParseErrorKind::MalformedStatement);
+        assert_eq!(err("config a\nedit\nend\n").0, ParseErrorKind::MalformedStatement);
+        assert_eq!(err("set a b\n"), (ParseErrorKind::SetOutsideBlock, "set a b".to_owned()));
+        assert_eq!(err("config a\n  set x \u{1}\nend\n").0, ParseErrorKind::ControlCharacter);
+        let deep = "config a\n".repeat(200_000);
+        assert_eq!(err(&deep).0, ParseErrorKind::TooDeep);
+    }
+}

@@ -1,0 +1,383 @@
+//! Stage 1 of the pipeline: **source**. Reads a file (or stdin) as bytes, recognises what it
+//! is before any parsing, and hands the parser valid UTF-8 text.
+//!
+//! Things that are not FortiOS CLI text are refused here with a named, located reason:
+//! encrypted backups (readable header, binary body), YAML backups, binary files, NUL bytes,
+//! invalid UTF-8, empty files, files too large for 32-bit spans. A UTF-8 byte order mark is
+//! kept in the text (lossless) and skipped by the parser.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A byte range `start..end` in a source text. 32-bit offsets keep the tree small; inputs of
+/// 4 GiB or more are refused by [`SourceFile::from_bytes`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        debug_assert!(start <= end, "span {start}..{end}");
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    pub fn len(self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// Largest input accepted (spans are `u32`).
+pub const MAX_INPUT: usize = u32::MAX as usize;
+
+/// A loaded, validated configuration text.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// The path as given by the user (`-` for stdin).
+    pub path: PathBuf,
+    /// The whole file, unchanged (BOM, CR, tabs and all).
+    pub text: String,
+}
+
+/// Why a file was refused before parsing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SourceErrorKind {
+    /// The file could not be read at all.
+    Io(String),
+    /// Zero bytes, or nothing but blanks and line breaks.
+    Empty,
+    /// `#config-version` header followed by a body that is not text.
+    Encrypted,
+    /// A YAML-format backup (FortiOS 7.2+ option), not CLI syntax.
+    Yaml,
+    /// A NUL byte in a file that is not an encrypted backup.
+    Nul,
+    /// Bytes that are not UTF-8 (and the file is not an encrypted backup).
+    InvalidUtf8,
+    /// Larger than [`MAX_INPUT`].
+    TooLarge,
+}
+
+/// A refusal with the byte offset it points at (if any).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceError {
+    pub kind: SourceErrorKind,
+    /// Byte offset of the offending byte, if the problem has a location.
+    pub offset: Option<usize>,
+    /// 1-based line and column of `offset` (columns count bytes in invalid text).
+    pub line_col: Option<(usize, usize)>,
+}
+
+impl SourceError {
+    fn at(kind: SourceErrorKind, bytes: &[u8], offset: usize) -> SourceError {
+        SourceError {
+            kind,
+            offset: Some(offset),
+            line_col: Some(byte_line_col(bytes, offset)),
+        }
+    }
+
+    fn whole(kind: SourceErrorKind) -> SourceError {
+        SourceError {
+            kind,
+            offset: None,
+            line_col: None,
+        }
+    }
+
+    /// `unsupported` for inputs that are some other format, `parse-error` for broken text,
+    /// `unreadable` for I/O failures (the JSON `files[].status`).
+    pub fn status(&self) -> &'static str {
+        match self.kind {
+            SourceErrorKind::Io(_) => "unreadable",
+            SourceErrorKind::Encrypted | SourceErrorKind::Yaml => "unsupported",
+            SourceErrorKind::Empty
+            | SourceErrorKind::Nul
+            | SourceErrorKind::InvalidUtf8
+            | SourceErrorKind::TooLarge => "parse-error",
+        }
+    }
+
+    /// One-line message naming the problem.
+    pub fn message(&self) -> String {
+        match &self.kind {
+            SourceErrorKind::Io(e) => format!("cannot read file: {e}"),
+            SourceErrorKind::Empty => "empty file: no configuration to lint".to_owned(),
+            SourceErrorKind::Encrypted => {
+                "encrypted backup: the header is readable but the body is binary".to_owned()
+            }
+            SourceErrorKind::Yaml => {
+                "YAML-format backup: fortilint reads FortiOS CLI backups, not YAML".to_owned()
+            }
+            SourceErrorKind::Nul => "binary file: NUL byte in the text".to_owned(),
+            SourceErrorKind::InvalidUtf8 => "invalid UTF-8 in the text".to_owned(),
+            SourceErrorKind::TooLarge => "file too large (4 GiB or more)".to_owned(),
+        }
+    }
+
+    /// What the user can do about it.
+    pub fn hint(&self) -> &'static str {
+        match self.kind {
+            SourceErrorKind::Io(_) => "check that the path exists and is readable",
+            SourceErrorKind::Empty => "back up the configuration again; the file has no content",
+            SourceErrorKind::Encrypted => {
+                "restore it on a FortiGate (or decrypt it there) and back it up without a password"
+            }
+            SourceErrorKind::Yaml => {
+                "back up the configuration in the default (FortiOS CLI) format instead of YAML"
+            }
+            SourceErrorKind::Nul | SourceErrorKind::InvalidUtf8 => {
+                "this is not a FortiOS text backup; if it was re-encoded, save it as UTF-8"
+            }
+            SourceErrorKind::TooLarge => "split the file by VDOM or top-level block",
+        }
+    }
+}
+
+impl fmt::Display for SourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line_col {
+            Some((l, c)) => write!(f, "{} (line {l}, column {c})", self.message()),
+            None => f.write_str(&self.message()),
+        }
+    }
+}
+
+impl SourceFile {
+    /// Reads `path` (`-` = stdin) and validates it.
+    pub fn load(path: &Path) -> Result<SourceFile, SourceError> {
+        let bytes = if path == Path::new("-") {
+            let mut buf = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf)
+                .map(|_| buf)
+                .map_err(|e| SourceError::whole(SourceErrorKind::Io(e.to_string())))?
+        } else {
+            std::fs::read(path)
+                .map_err(|e| SourceError::whole(SourceErrorKind::Io(e.to_string())))?
+        };
+        SourceFile::from_bytes(path.to_path_buf(), bytes)
+    }
+
+    /// Validates raw bytes: recognises encrypted, YAML, binary and empty inputs.
+    pub fn from_bytes(path: PathBuf, bytes: Vec<u8>) -> Result<SourceFile, SourceError> {
+        if bytes.len() >= MAX_INPUT {
+            return Err(SourceError::whole(SourceErrorKind::TooLarge));
+        }
+        let body = header_end(&bytes);
+        let has_version_header = starts_with_config_version(&bytes);
+        let nul = memchr_nul(&bytes);
+        let utf8 = std::str::from_utf8(&bytes);
+        if has_version_header && (nul.is_some_and(|n| n >= body) || utf8.is_err()) {
+            return Err(SourceError::at(SourceErrorKind::Encrypted, &bytes, body));
+        }
+        if let Some(n) = nul {
+            return Err(SourceError::at(SourceErrorKind::Nul, &bytes, n));
+        }
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let bytes = e.into_bytes();
+                return Err(SourceError::at(SourceErrorKind::InvalidUtf8, &bytes, at));
+            }
+        };
+        if text
+            .trim_start_matches('\u{feff}')
+            .bytes()
+            .all(|b| b.is_ascii_whitespace())
+        {
+            return Err(SourceError::whole(SourceErrorKind::Empty));
+        }
+        if let Some(at) = yaml_start(&text, body) {
+            return Err(SourceError::at(SourceErrorKind::Yaml, text.as_bytes(), at));
+        }
+        Ok(SourceFile { path, text })
+    }
+
+    /// Path for display (`-` shown as `<stdin>`).
+    pub fn display_path(&self) -> String {
+        display_path(&self.path)
+    }
+}
+
+/// A path as shown in reports: `<stdin>` for `-`, otherwise as given.
+pub fn display_path(path: &Path) -> String {
+    if path == Path::new("-") {
+        "<stdin>".to_owned()
+    } else {
+        path.display().to_string()
+    }
+}
+
+fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == 0)
+}
+
+fn starts_with_config_version(bytes: &[u8]) -> bool {
+    let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    b.starts_with(b"#config-version=")
+}
+
+/// Offset of the first byte after the leading `#` header lines (and the BOM).
+fn header_end(bytes: &[u8]) -> usize {
+    let mut pos = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    while pos < bytes.len() && bytes[pos] == b'#' {
+        match bytes[pos..].iter().position(|&b| b == b'\n') {
+            Some(n) => pos += n + 1,
+            None => return bytes.len(),
+        }
+    }
+    pos
+}
+
+/// A YAML backup has the `#` header and then `key:` lines instead of `config …`.
+fn yaml_start(text: &str, body: usize) -> Option<usize> {
+    let mut offset = body;
+    for line in text[body..].split_inclusive('\n') {
+        let t = line.trim_end();
+        if t.is_empty() || t.starts_with('#') {
+            offset += line.len();
+            continue;
+        }
+        let yamlish = t
+            .strip_suffix(':')
+            .is_some_and(|k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+            || t == "---";
+        return yamlish.then_some(offset);
+    }
+    None
+}
+
+/// 1-based line and byte column of `offset` in raw bytes (LF, CRLF and lone CR end lines).
+pub fn byte_line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let offset = offset.min(bytes.len());
+    let mut line = 1;
+    let mut line_start = 0;
+    let mut i = 0;
+    while i < offset {
+        match bytes[i] {
+            b'\n' => {
+                line += 1;
+                line_start = i + 1;
+            }
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => {
+                line += 1;
+                line_start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    (line, offset - line_start + 1)
+}
+
+/// Line starts of a text, for turning byte offsets into 1-based line and column numbers.
+/// Lines end at LF, CRLF or a lone CR, as in the grammar. Columns count characters.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<u32>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0u32];
+        let mut i = 0;
+        while let Some(n) = bytes[i..].iter().position(|&b| b == b'\n' || b == b'\r') {
+            let at = i + n;
+            let next = if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+                at + 2
+            } else {
+                at + 1
+            };
+            starts.push(next as u32);
+            i = next;
+        }
+        LineIndex { starts }
+    }
+
+    /// 1-based line and character column of a byte offset.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s as usize <= offset);
+        let start = self.starts[line - 1] as usize;
+        let end = offset.min(text.len());
+        let col = text
+            .get(start..end)
+            .map_or(end - start, |s| s.chars().count())
+            + 1;
+        (line, col)
+    }
+
+    /// Byte offset where 1-based `line` starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts[line.saturating_sub(1).min(self.starts.len() - 1)] as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(bytes: &[u8]) -> Result<SourceFile, SourceError> {
+        SourceFile::from_bytes(PathBuf::from("t.conf"), bytes.to_vec())
+    }
+
+    #[test]
+    fn refuses_empty_and_blank() {
+        assert_eq!(load(b"").unwrap_err().kind, SourceErrorKind::Empty);
+        assert_eq!(load(b" \n\r\n\t").unwrap_err().kind, SourceErrorKind::Empty);
+    }
+
+    #[test]
+    fn recognises_encrypted_backup() {
+        let mut b = b"#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0:vdom=0:user=admin\n".to_vec();
+        b.extend_from_slice(&[0x93, 0x00, 0xff, 0x10, 0x41]);
+        let e = load(&b).unwrap_err();
+        assert_eq!(e.kind, SourceErrorKind::Encrypted);
+        assert_eq!(e.line_col, Some((2, 1)));
+    }
+
+    #[test]
+    fn locates_invalid_utf8_and_nul() {
+        let e = load(b"config system global\n    set alias \"caf\xe9\"\nend\n").unwrap_err();
+        assert_eq!(e.kind, SourceErrorKind::InvalidUtf8);
+        assert_eq!(e.line_col, Some((2, 19)));
+        let e = load(b"config x\n\0end\n").unwrap_err();
+        assert_eq!(e.kind, SourceErrorKind::Nul);
+        assert_eq!(e.line_col, Some((2, 1)));
+    }
+
+    #[test]
+    fn recognises_yaml() {
+        let e = load(b"#config-version=FGT60F-7.2.5-FW-build1517:opmode=0:vdom=0:user=a\n#buildno=1517\nsystem_global:\n    hostname: \"x\"\n").unwrap_err();
+        assert_eq!(e.kind, SourceErrorKind::Yaml);
+        assert_eq!(e.line_col, Some((3, 1)));
+    }
+
+    #[test]
+    fn line_index_handles_all_line_endings() {
+        let t = "a\r\nb\rc\nd";
+        let idx = LineIndex::new(t);
+        assert_eq!(idx.line_col(t, 0), (1, 1));
+        assert_eq!(idx.line_col(t, 3), (2, 1));
+        assert_eq!(idx.line_col(t, 5), (3, 1));
+        assert_eq!(idx.line_col(t, 7), (4, 1));
+        assert_eq!(byte_line_col(t.as_bytes(), 7), (4, 1));
+    }
+}
