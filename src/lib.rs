@@ -26,4 +26,5 @@ pub mod cli;
 pub mod model;
 pub mod parse;
 pub mod report;
+pub mod rules;
 pub mod source;

@@ -1,2 +1,149 @@
-//! cli
-pub fn main() -> std::process::ExitCode { std::process::ExitCode::SUCCESS }
+//! The command-line front end: argument parsing, running the pipeline over the inputs, and
+//! exit codes (0 clean, 1 findings, 2 usage or input errors). Per-file errors never stop a run.
+
+pub mod args;
+pub mod check;
+pub mod inputs;
+pub mod tokens;
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::model::Model;
+use crate::parse;
+use crate::report::{FileError, ReportFile, UnitFacts};
+use crate::source::{LineIndex, SourceFile, display_path};
+use args::{Args, ColorChoice, Command};
+use inputs::Input;
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let args = Args::parse();
+    let code = match args.command {
+        Command::Check(a) => check::run(&a),
+        Command::Tokens(a) => tokens::run(&a),
+    };
+    ExitCode::from(code)
+}
+
+/// Exit code: input or parse failure.
+pub const EXIT_ERROR: u8 = 2;
+/// Exit code: findings at or above the threshold.
+pub const EXIT_FINDINGS: u8 = 1;
+
+/// One input after loading: its source (if it could be read) and its display path.
+pub struct Loaded {
+    pub display: String,
+    pub source: Result<SourceFile, FileError>,
+}
+
+/// Reads every input. Unreadable, binary, encrypted and YAML files become errors here.
+pub fn load_all(inputs: &[Input]) -> Vec<Loaded> {
+    inputs
+        .iter()
+        .map(|input| match input {
+            Input::File(path) => Loaded {
+                display: display_path(path),
+                source: SourceFile::load(path).map_err(|e| FileError {
+                    status: e.status(),
+                    message: e.message(),
+                    hint: e.hint().to_owned(),
+                    span: None,
+                    label: String::new(),
+                    line_col: e.line_col,
+                }),
+            },
+            Input::Unreadable(path, why) => Loaded {
+                display: display_path(path),
+                source: Err(FileError {
+                    status: "unreadable",
+                    message: format!("cannot read: {why}"),
+                    hint: "check the permissions of the file or folder".to_owned(),
+                    span: None,
+                    label: String::new(),
+                    line_col: None,
+                }),
+            },
+        })
+        .collect()
+}
+
+/// Parses and models every loaded file. Returns the report entries and, for each file that
+/// parsed, its model (same indexes).
+pub fn analyse(loaded: &[Loaded]) -> (Vec<ReportFile<'_>>, Vec<Option<Model<'_>>>) {
+    let mut files = Vec::with_capacity(loaded.len());
+    let mut models = Vec::with_capacity(loaded.len());
+    for l in loaded {
+        let (file, model) = analyse_one(l);
+        files.push(file);
+        models.push(model);
+    }
+    (files, models)
+}
+
+fn analyse_one(l: &Loaded) -> (ReportFile<'_>, Option<Model<'_>>) {
+    let src = match &l.source {
+        Ok(src) => src,
+        Err(e) => {
+            let mut f = ReportFile::new(l.display.clone(), None);
+            f.error = Some(e.clone());
+            return (f, None);
+        }
+    };
+    let mut file = ReportFile::new(l.display.clone(), Some(&src.text));
+    match parse::parse(&src.text) {
+        Err(e) => {
+            let lines = LineIndex::new(&src.text);
+            file.error = Some(FileError {
+                status: "parse-error",
+                line_col: Some(lines.line_col(&src.text, e.span.start as usize)),
+                message: e.message,
+                hint: e.hint,
+                span: Some(e.span),
+                label: e.label,
+            });
+            (file, None)
+        }
+        Ok(doc) => {
+            let model = Model::build(doc);
+            file.facts = Some(UnitFacts {
+                model: model.header.model.clone(),
+                firmware: model.header.firmware.clone(),
+                build: model.header.build,
+                vdom_mode: model.is_multi_vdom(),
+            });
+            file.warnings = model.warnings.clone();
+            (file, Some(model))
+        }
+    }
+}
+
+/// Whether to colour output on stdout.
+pub fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// Writes to stdout; a closed pipe (`fortilint … | head`) is not an error.
+pub fn print(s: &str) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(s.as_bytes()).and_then(|()| out.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("fortilint: cannot write output: {e}");
+    }
+}
+
+/// The current time in Unix seconds.
+pub fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}

@@ -105,11 +105,17 @@ pub fn explain(text: &str, pos: usize) -> ParseError {
                 format!("write `{word} <attribute> [<value>…]`"),
             ),
         };
-        let at = if failed_at < line_end { failed_at } else { start };
-        let end = (at + 1).min(line_end).max(at);
+        let span = if matches!(word, "next" | "end") {
+            // Underline the stray arguments.
+            let args = start + word_len + line[word_len..].len() - line[word_len..].trim_start().len();
+            Span::new(args, start + line.trim_end().len())
+        } else {
+            let at = if failed_at < line_end { failed_at } else { start };
+            Span::new(at, (at + 1).min(line_end).max(at))
+        };
         return ParseError {
             kind: ParseErrorKind::MalformedStatement,
-            span: Span::new(at, end.max(at)),
+            span,
             message,
             label: "unexpected here".to_owned(),
             hint,

@@ -1,1 +1,165 @@
-//! report
+//! Stage 6 of the pipeline: **report**. Renders what the earlier stages produced: per-file
+//! outcomes (parse errors, leniency warnings, unit facts) and rule findings, in the formats
+//! of product.md §4. It never looks at the syntax tree: it gets spans, texts and the secret
+//! spans to mask.
+
+pub mod github;
+pub mod human;
+pub mod json;
+
+use std::cell::OnceCell;
+
+use serde::Serialize;
+
+use crate::parse::Warning;
+use crate::rules::{Finding, Severity};
+use crate::source::{LineIndex, Span};
+
+/// Facts about a unit for the JSON `files[]` entry.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct UnitFacts {
+    pub model: Option<String>,
+    pub firmware: Option<String>,
+    pub build: Option<u32>,
+    pub vdom_mode: bool,
+}
+
+/// Why a file could not be linted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileError {
+    /// `parse-error`, `unsupported` or `unreadable`.
+    pub status: &'static str,
+    pub message: String,
+    pub hint: String,
+    /// What to underline, when the text is available.
+    pub span: Option<Span>,
+    pub label: String,
+    /// 1-based line and column, when the problem has a place.
+    pub line_col: Option<(usize, usize)>,
+}
+
+/// One input file as the reports see it.
+#[derive(Debug)]
+pub struct ReportFile<'a> {
+    /// Path as shown to the user.
+    pub path: String,
+    /// The text, if it was valid UTF-8.
+    pub text: Option<&'a str>,
+    /// Spans of secret values in `text`, masked in every snippet.
+    pub secrets: Vec<Span>,
+    pub facts: Option<UnitFacts>,
+    pub error: Option<FileError>,
+    pub warnings: Vec<Warning>,
+    lines: OnceCell<LineIndex>,
+}
+
+impl<'a> ReportFile<'a> {
+    pub fn new(path: String, text: Option<&'a str>) -> ReportFile<'a> {
+        ReportFile {
+            path,
+            text,
+            secrets: Vec::new(),
+            facts: None,
+            error: None,
+            warnings: Vec::new(),
+            lines: OnceCell::new(),
+        }
+    }
+
+    /// The line index, computed on first use (only files with something to report pay).
+    pub fn lines(&self) -> &LineIndex {
+        self.lines
+            .get_or_init(|| LineIndex::new(self.text.unwrap_or("")))
+    }
+
+    /// 1-based line and column of a byte offset.
+    pub fn line_col(&self, offset: u32) -> (usize, usize) {
+        self.lines().line_col(self.text.unwrap_or(""), offset as usize)
+    }
+
+    /// The JSON status of the file.
+    pub fn status(&self) -> &'static str {
+        self.error.as_ref().map_or("ok", |e| e.status)
+    }
+}
+
+/// Everything one run reports.
+#[derive(Debug, Default)]
+pub struct Report<'a> {
+    pub files: Vec<ReportFile<'a>>,
+    /// Sorted by file, then position.
+    pub findings: Vec<Finding>,
+    /// Print secret values as they are (`--show-secrets`).
+    pub show_secrets: bool,
+}
+
+/// Counts for the JSON summary and the closing line.
+#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    pub files: usize,
+    pub parse_errors: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Report<'_> {
+    pub fn summary(&self) -> Summary {
+        let count = |s| self.findings.iter().filter(|f| f.severity == s).count();
+        Summary {
+            files: self.files.len(),
+            parse_errors: self.files.iter().filter(|f| f.error.is_some()).count(),
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            infos: count(Severity::Info),
+        }
+    }
+
+    /// Sorts findings by path, then line, then code (stable whatever the scheduling).
+    pub fn sort(&mut self) {
+        let files = &self.files;
+        self.findings.sort_by(|a, b| {
+            (files[a.primary.file].path.as_str(), a.primary.span.start, a.code)
+                .cmp(&(files[b.primary.file].path.as_str(), b.primary.span.start, b.code))
+        });
+    }
+}
+
+/// Masks secret values: every character but line breaks becomes `*`, byte length kept so that
+/// spans stay valid.
+pub fn redact(text: &str, secrets: &[Span]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    let mut spans = secrets.to_vec();
+    spans.sort();
+    for s in spans {
+        let (start, end) = (s.start as usize, s.end as usize);
+        if start < at || end > text.len() {
+            continue;
+        }
+        out.push_str(&text[at..start]);
+        for c in text[start..end].chars() {
+            if c == '\n' || c == '\r' {
+                out.push(c);
+            } else {
+                out.extend(std::iter::repeat_n('*', c.len_utf8()));
+            }
+        }
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_keeps_length_and_line_breaks() {
+        let t = "set seed ENC abcé\nset x \"-----BEGIN\nKEY\n-----END\"\n";
+        let r = redact(t, &[Span::new(26, 49), Span::new(13, 18)]);
+        assert_eq!(r.len(), t.len());
+        assert_eq!(r, "set seed ENC *****\nset x \"**********\n***\n********\"\n");
+    }
+}

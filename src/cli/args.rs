@@ -1,0 +1,140 @@
+//! The command line as clap sees it (the "low" layer): this only mirrors the flags.
+//! [`super::settings`] turns it into decisions.
+
+use std::path::PathBuf;
+
+use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  no finding at or above --fail-on
+  1  findings at or above --fail-on
+  2  usage error, unreadable input, or a file that could not be parsed
+     (the other files are still linted and reported)";
+
+/// Linter and repair tool for FortiOS (FortiGate) configuration backups, focused on
+/// FortiToken two-factor authentication.
+#[derive(Debug, Parser)]
+#[command(name = "fortilint", version, about, after_help = AFTER_HELP, propagate_version = true)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint backups and report findings.
+    #[command(after_help = AFTER_HELP)]
+    Check(CheckArgs),
+    /// Token inventory: serial, VDOM, kind, state, licence, holders, expiry.
+    #[command(after_help = AFTER_HELP)]
+    Tokens(TokensArgs),
+}
+
+/// Options shared by the commands that read backups.
+#[derive(Debug, ClapArgs)]
+pub struct InputArgs {
+    /// Files or directories to read (`-` reads standard input).
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// The clock for expiry rules: Unix seconds or an RFC 3339 time [default: now].
+    #[arg(long, value_name = "TIME", value_parser = parse_now)]
+    pub now: Option<u64>,
+
+    /// When to use colours (`NO_COLOR` is honoured by `auto`).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+
+    /// Lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+
+    /// Print only findings, no closing summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// Print secret values (seeds, activation codes, ENC values, keys) instead of masking them.
+    #[arg(long)]
+    pub show_secrets: bool,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct TokensArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TokensFormat::Table)]
+    pub format: TokensFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    Concise,
+    Json,
+    Github,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TokensFormat {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// `--now`: Unix seconds, or an RFC 3339 date-time (`2024-05-01T12:00:00Z`).
+pub fn parse_now(s: &str) -> Result<u64, String> {
+    if let Ok(n) = s.trim().parse::<u64>() {
+        return Ok(n);
+    }
+    humantime::parse_rfc3339_weak(s.trim())
+        .map_err(|e| format!("expected Unix seconds or an RFC 3339 time: {e}"))
+        .and_then(|t| {
+            t.duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .map_err(|_| "time before 1970".to_owned())
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_app() {
+        Args::command().debug_assert();
+    }
+
+    #[test]
+    fn now_accepts_unix_and_rfc3339() {
+        assert_eq!(parse_now("1700000000"), Ok(1_700_000_000));
+        assert_eq!(parse_now("2023-11-14T22:13:20Z"), Ok(1_700_000_000));
+        assert!(parse_now("yesterday").is_err());
+    }
+}

@@ -1,0 +1,360 @@
+//! Typed views of the objects FortiToken depends on. Each keeps the node ids of its entry and
+//! of every attribute it read, for labels and span edits.
+
+use serde::Serialize;
+
+use super::{Model, ScopeId};
+use crate::parse::NodeId;
+
+/// One attribute: its decoded first value and the `set` statement it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attr {
+    pub node: NodeId,
+    pub value: String,
+}
+
+/// Token families, from the serial number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenKind {
+    /// `FTKMOB…`: FortiToken Mobile.
+    Mobile,
+    /// `FTK2…` (FortiToken-200/220/211): a hardware key fob.
+    Hardware,
+    /// Any other shape (sanitised `FTKMXXXXXXXXXXXX`, future formats).
+    Unknown,
+}
+
+impl TokenKind {
+    pub fn from_serial(serial: &str) -> TokenKind {
+        if serial.starts_with("FTKMOB") {
+            TokenKind::Mobile
+        } else if serial.starts_with("FTK2") {
+            TokenKind::Hardware
+        } else {
+            TokenKind::Unknown
+        }
+    }
+}
+
+/// Where a token stands, derived from the backup (the unit's runtime status is not in it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenState {
+    /// Not assigned and no activation data ("Available").
+    Available,
+    /// Assigned, waiting for the user to activate it in the app ("Pending").
+    Pending,
+    /// Activated: the app registered (`reg-id`), or an assigned, seeded hardware token.
+    Provisioned,
+    /// The activation code ran out before the user activated ("provision timeout").
+    Expired,
+}
+
+/// Who holds a token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HolderKind {
+    User,
+    Admin,
+}
+
+/// A user or admin that names a token; `index` points into [`Model::users`] or
+/// [`Model::admins`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Holder {
+    pub kind: HolderKind,
+    pub index: usize,
+}
+
+/// One entry of `config user fortitoken`.
+#[derive(Clone, Debug)]
+pub struct Token {
+    pub serial: String,
+    /// The `edit "<serial>"` statement.
+    pub entry: NodeId,
+    pub scope: ScopeId,
+    pub kind: TokenKind,
+    pub license: Option<Attr>,
+    /// The licence is a free trial (`FTMTRIAL…`).
+    pub trial: bool,
+    pub status: Option<Attr>,
+    /// The `set seed` statement. The seed itself is a secret and is never read.
+    pub seed: Option<NodeId>,
+    /// The `set activation-code` statement. The code is a secret and is never read.
+    pub activation_code: Option<NodeId>,
+    /// `set activation-expire <unix seconds>`; `0` means no pending activation.
+    pub activation_expire: Option<(NodeId, u64)>,
+    pub reg_id: Option<Attr>,
+    pub os_ver: Option<Attr>,
+    pub comments: Option<Attr>,
+    pub holders: Vec<Holder>,
+}
+
+impl Token {
+    pub(super) fn read(m: &Model<'_>, scope: ScopeId, entry: NodeId) -> Token {
+        let serial = m.doc.name(entry).into_owned();
+        let a = m.attrs(entry);
+        let license = a.get("license");
+        let expire = a.get("activation-expire").map(|at| {
+            let secs = at.value.trim().parse::<u64>().unwrap_or(0);
+            (at.node, secs)
+        });
+        Token {
+            kind: TokenKind::from_serial(&serial),
+            trial: license
+                .as_ref()
+                .is_some_and(|l| l.value.starts_with("FTMTRIAL")),
+            license,
+            status: a.get("status"),
+            seed: a.node("seed"),
+            activation_code: a.node("activation-code"),
+            activation_expire: expire,
+            reg_id: a.get("reg-id").filter(|r| !r.value.is_empty()),
+            os_ver: a.get("os-ver"),
+            comments: a.get("comments"),
+            holders: Vec::new(),
+            serial,
+            entry,
+            scope,
+        }
+    }
+
+    /// `set status lock`.
+    pub fn is_locked(&self) -> bool {
+        self.status.as_ref().is_some_and(|s| s.value == "lock")
+    }
+
+    /// Seed, activation code or registration id present.
+    pub fn has_activation_data(&self) -> bool {
+        self.seed.is_some() || self.activation_code.is_some() || self.reg_id.is_some()
+    }
+
+    /// The activation deadline, when one is pending (`activation-expire` other than 0).
+    pub fn expiry(&self) -> Option<u64> {
+        self.activation_expire.map(|(_, t)| t).filter(|&t| t != 0)
+    }
+
+    /// The activation code ran out before the token was activated (no `reg-id`).
+    pub fn activation_expired(&self, now: u64) -> bool {
+        self.activation_code.is_some() && self.reg_id.is_none() && self.expiry().is_some_and(|t| t < now)
+    }
+
+    /// The derived state at time `now` (Unix seconds).
+    pub fn state(&self, now: u64) -> TokenState {
+        if self.activation_expired(now) {
+            return TokenState::Expired;
+        }
+        match self.kind {
+            TokenKind::Hardware => {
+                if self.holders.is_empty() {
+                    TokenState::Available
+                } else {
+                    TokenState::Provisioned
+                }
+            }
+            _ => {
+                if self.reg_id.is_some() {
+                    TokenState::Provisioned
+                } else if self.activation_code.is_some() || !self.holders.is_empty() {
+                    TokenState::Pending
+                } else {
+                    TokenState::Available
+                }
+            }
+        }
+    }
+}
+
+/// Attributes shared by users and admins: the two-factor settings.
+#[derive(Clone, Debug, Default)]
+pub struct TwoFactor {
+    pub two_factor: Option<Attr>,
+    pub fortitoken: Option<Attr>,
+    pub email_to: Option<Attr>,
+    pub sms_phone: Option<Attr>,
+    pub comments: Option<Attr>,
+}
+
+impl TwoFactor {
+    fn read(m: &Model<'_>, entry: NodeId) -> TwoFactor {
+        let a = m.attrs(entry);
+        TwoFactor {
+            two_factor: a.get("two-factor"),
+            fortitoken: a.get("fortitoken").filter(|t| !t.value.is_empty()),
+            email_to: a.get("email-to").filter(|t| !t.value.is_empty()),
+            sms_phone: a.get("sms-phone").filter(|t| !t.value.is_empty()),
+            comments: a.get("comments"),
+        }
+    }
+}
+
+/// One entry of `config user local` (per VDOM).
+#[derive(Clone, Debug)]
+pub struct LocalUser {
+    pub name: String,
+    pub entry: NodeId,
+    pub scope: ScopeId,
+    pub status: Option<Attr>,
+    pub two_factor: Option<Attr>,
+    pub fortitoken: Option<Attr>,
+    pub email_to: Option<Attr>,
+    pub sms_phone: Option<Attr>,
+    pub comments: Option<Attr>,
+}
+
+impl LocalUser {
+    pub(super) fn read(m: &Model<'_>, scope: ScopeId, entry: NodeId) -> LocalUser {
+        let tf = TwoFactor::read(m, entry);
+        LocalUser {
+            name: m.doc.name(entry).into_owned(),
+            entry,
+            scope,
+            status: m.attrs(entry).get("status"),
+            two_factor: tf.two_factor,
+            fortitoken: tf.fortitoken,
+            email_to: tf.email_to,
+            sms_phone: tf.sms_phone,
+            comments: tf.comments,
+        }
+    }
+}
+
+/// One entry of `config system admin` (global).
+#[derive(Clone, Debug)]
+pub struct Admin {
+    pub name: String,
+    pub entry: NodeId,
+    pub scope: ScopeId,
+    pub two_factor: Option<Attr>,
+    pub fortitoken: Option<Attr>,
+    pub email_to: Option<Attr>,
+    pub sms_phone: Option<Attr>,
+    pub comments: Option<Attr>,
+    /// `set vdom …`: the VDOMs the admin may enter.
+    pub vdoms: Vec<String>,
+}
+
+impl Admin {
+    pub(super) fn read(m: &Model<'_>, scope: ScopeId, entry: NodeId) -> Admin {
+        let tf = TwoFactor::read(m, entry);
+        Admin {
+            name: m.doc.name(entry).into_owned(),
+            entry,
+            scope,
+            two_factor: tf.two_factor,
+            fortitoken: tf.fortitoken,
+            email_to: tf.email_to,
+            sms_phone: tf.sms_phone,
+            comments: tf.comments,
+            vdoms: m.attrs(entry).values("vdom"),
+        }
+    }
+}
+
+/// `config system global`.
+#[derive(Clone, Debug)]
+pub struct SystemGlobal {
+    pub node: NodeId,
+    pub hostname: Option<Attr>,
+    pub vdom_mode: Option<Attr>,
+    /// Seconds a hardware token code is valid (60–600).
+    pub two_factor_ftk_expiry: Option<Attr>,
+    /// Hours a FortiToken Mobile activation code is valid (1–168, default 72).
+    pub two_factor_ftm_expiry: Option<Attr>,
+    pub two_factor_email_expiry: Option<Attr>,
+    pub two_factor_sms_expiry: Option<Attr>,
+    pub two_factor_fac_expiry: Option<Attr>,
+}
+
+impl SystemGlobal {
+    pub(super) fn read(m: &Model<'_>, node: NodeId) -> SystemGlobal {
+        let a = m.attrs(node);
+        SystemGlobal {
+            node,
+            hostname: a.get("hostname"),
+            vdom_mode: a.get("vdom-mode"),
+            two_factor_ftk_expiry: a.get("two-factor-ftk-expiry"),
+            two_factor_ftm_expiry: a.get("two-factor-ftm-expiry"),
+            two_factor_email_expiry: a.get("two-factor-email-expiry"),
+            two_factor_sms_expiry: a.get("two-factor-sms-expiry"),
+            two_factor_fac_expiry: a.get("two-factor-fac-expiry"),
+        }
+    }
+}
+
+/// `config system central-management`.
+#[derive(Clone, Debug)]
+pub struct CentralManagement {
+    pub node: NodeId,
+    pub kind: Option<Attr>,
+    pub mode: Option<Attr>,
+    pub fmg: Option<Attr>,
+    pub serial_number: Option<Attr>,
+}
+
+impl CentralManagement {
+    pub(super) fn read(m: &Model<'_>, node: NodeId) -> CentralManagement {
+        let a = m.attrs(node);
+        CentralManagement {
+            node,
+            kind: a.get("type"),
+            mode: a.get("mode"),
+            fmg: a.get("fmg"),
+            serial_number: a.get("serial-number"),
+        }
+    }
+
+    /// `type fortimanager`.
+    pub fn is_fortimanager(&self) -> bool {
+        self.kind.as_ref().is_some_and(|k| k.value == "fortimanager")
+    }
+}
+
+/// `config system email-server`.
+#[derive(Clone, Debug)]
+pub struct EmailServer {
+    pub node: NodeId,
+    pub kind: Option<Attr>,
+    pub server: Option<Attr>,
+    pub port: Option<Attr>,
+    pub security: Option<Attr>,
+    pub authenticate: Option<Attr>,
+}
+
+impl EmailServer {
+    pub(super) fn read(m: &Model<'_>, node: NodeId) -> EmailServer {
+        let a = m.attrs(node);
+        EmailServer {
+            node,
+            kind: a.get("type"),
+            server: a.get("server"),
+            port: a.get("port"),
+            security: a.get("security"),
+            authenticate: a.get("authenticate"),
+        }
+    }
+}
+
+/// `config system ftm-push`.
+#[derive(Clone, Debug)]
+pub struct FtmPush {
+    pub node: NodeId,
+    pub status: Option<Attr>,
+    pub server: Option<Attr>,
+    pub server_ip: Option<Attr>,
+    pub server_port: Option<Attr>,
+}
+
+impl FtmPush {
+    pub(super) fn read(m: &Model<'_>, node: NodeId) -> FtmPush {
+        let a = m.attrs(node);
+        FtmPush {
+            node,
+            status: a.get("status"),
+            server: a.get("server"),
+            server_ip: a.get("server-ip"),
+            server_port: a.get("server-port"),
+        }
+    }
+}
