@@ -4,7 +4,12 @@ fn main() {
         let src = fortilint::source::SourceFile::load(path.as_ref()).expect("load");
         let t = std::time::Instant::now();
         match fortilint::parse::parse(&src.text) {
-            Ok(doc) => println!("{path}: {} nodes {} args in {:?}", doc.len(), doc.tree.args.len(), t.elapsed()),
+            Ok(doc) => println!(
+                "{path}: {} nodes {} args in {:?}",
+                doc.len(),
+                doc.tree.args.len(),
+                t.elapsed()
+            ),
             Err(e) => println!("{path}: error {e:?}"),
         }
     }

@@ -23,6 +23,7 @@
 //! * [`cli`]: argument parsing and the commands; the binary is a thin wrapper around it.
 
 pub mod cli;
+pub mod config;
 pub mod model;
 pub mod parse;
 pub mod report;

@@ -255,10 +255,9 @@ fn yaml_start(text: &str, body: usize) -> Option<usize> {
             offset += line.len();
             continue;
         }
-        let yamlish = t
-            .strip_suffix(':')
-            .is_some_and(|k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
-            || t == "---";
+        let yamlish = t.strip_suffix(':').is_some_and(|k| {
+            !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        }) || t == "---";
         return yamlish.then_some(offset);
     }
     None
@@ -346,7 +345,9 @@ mod tests {
 
     #[test]
     fn recognises_encrypted_backup() {
-        let mut b = b"#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0:vdom=0:user=admin\n".to_vec();
+        let mut b =
+            b"#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0:vdom=0:user=admin\n"
+                .to_vec();
         b.extend_from_slice(&[0x93, 0x00, 0xff, 0x10, 0x41]);
         let e = load(&b).unwrap_err();
         assert_eq!(e.kind, SourceErrorKind::Encrypted);

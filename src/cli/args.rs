@@ -29,6 +29,31 @@ pub enum Command {
     /// Token inventory: serial, VDOM, kind, state, licence, holders, expiry.
     #[command(after_help = AFTER_HELP)]
     Tokens(TokensArgs),
+    /// List every rule: code, name, default severity, fixable.
+    Rules(RulesArgs),
+    /// Print the documentation page of a rule.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct RulesArgs {
+    /// Output format (`markdown` is the README's rule table).
+    #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+    pub format: RulesFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct ExplainArgs {
+    /// Rule code (`FTK002`) or name (`duplicate-reg-id`).
+    #[arg(value_name = "CODE|NAME")]
+    pub rule: String,
 }
 
 /// Options shared by the commands that read backups.
@@ -60,6 +85,31 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
 
+    /// This config has been or will be restored on another unit (enables FTK001, FTK008, FTK009).
+    #[arg(long)]
+    pub migration: bool,
+
+    /// Only these rules: code prefixes or names, comma-separated (`FTK00,token-on-several-units`).
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub select: Vec<String>,
+
+    /// Skip these rules: code prefixes or names, comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub ignore: Vec<String>,
+
+    /// Use this config file instead of the `fortilint.toml` found upward from each file.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the current findings as the baseline in FILE (keyed by path, VDOM, object and
+    /// code, not by line, so re-exported backups still match).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
     /// Print only findings, no closing summary line.
     #[arg(long, short)]
     pub quiet: bool,
@@ -84,6 +134,7 @@ pub enum CheckFormat {
     Human,
     Concise,
     Json,
+    Sarif,
     Github,
 }
 

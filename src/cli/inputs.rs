@@ -11,7 +11,16 @@ use walkdir::WalkDir;
 const EXTENSIONS: &[&str] = &["conf", "cfg", "txt", "log"];
 
 /// Folders never entered.
-const SKIP_DIRS: &[&str] = &[".git", ".hg", ".svn", ".bzr", "_darcs", "CVS", "target", "node_modules"];
+const SKIP_DIRS: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    ".bzr",
+    "_darcs",
+    "CVS",
+    "target",
+    "node_modules",
+];
 
 /// A file to read, or a path that could not be walked.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,7 +45,9 @@ pub fn discover(paths: &[PathBuf]) -> Vec<Input> {
             .filter_entry(|e| {
                 e.depth() == 0
                     || !(e.file_type().is_dir()
-                        && e.file_name().to_str().is_some_and(|n| SKIP_DIRS.contains(&n)))
+                        && e.file_name()
+                            .to_str()
+                            .is_some_and(|n| SKIP_DIRS.contains(&n)))
             });
         for entry in walker {
             match entry {
@@ -117,6 +128,9 @@ mod tests {
             .collect();
         assert_eq!(found, ["FW2", "site/a.conf", "site/b/fw1.conf"]);
         // Named explicitly, a file is always linted.
-        assert_eq!(discover(&[d.join("site/notes.txt")]), [Input::File(d.join("site/notes.txt"))]);
+        assert_eq!(
+            discover(&[d.join("site/notes.txt")]),
+            [Input::File(d.join("site/notes.txt"))]
+        );
     }
 }

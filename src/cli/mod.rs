@@ -4,6 +4,7 @@
 pub mod args;
 pub mod check;
 pub mod inputs;
+pub mod rules;
 pub mod tokens;
 
 use std::io::{IsTerminal, Write};
@@ -24,6 +25,8 @@ pub fn main() -> ExitCode {
     let code = match args.command {
         Command::Check(a) => check::run(&a),
         Command::Tokens(a) => tokens::run(&a),
+        Command::Rules(a) => rules::list(&a),
+        Command::Explain(a) => rules::explain(&a),
     };
     ExitCode::from(code)
 }
@@ -126,7 +129,8 @@ pub fn use_color(choice: ColorChoice) -> bool {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
         }
     }
 }

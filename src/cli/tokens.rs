@@ -50,7 +50,10 @@ fn rows<'a>(path: &'a str, m: &'a Model<'_>, now: u64) -> Vec<TokenRow<'a>> {
             holders: t
                 .holders
                 .iter()
-                .map(|h| HolderRow { kind: h.kind, name: m.holder_name(h) })
+                .map(|h| HolderRow {
+                    kind: h.kind,
+                    name: m.holder_name(h),
+                })
                 .collect(),
             activation_expire: t.expiry(),
         })
@@ -70,8 +73,11 @@ pub fn run(args: &TokensArgs) -> u8 {
         .collect();
     let out = match args.format {
         TokensFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&Inventory { version: 1, tokens: all })
-                .unwrap_or_default();
+            let mut s = serde_json::to_string_pretty(&Inventory {
+                version: 1,
+                tokens: all,
+            })
+            .unwrap_or_default();
             s.push('\n');
             s
         }
@@ -87,7 +93,11 @@ fn report_errors(files: Vec<ReportFile<'_>>) -> u8 {
     if failed.is_empty() {
         return 0;
     }
-    let report = Report { files: failed, findings: Vec::new(), show_secrets: false };
+    let report = Report {
+        files: failed,
+        findings: Vec::new(),
+        show_secrets: false,
+    };
     eprint!("{}", report::human::render_to_string(&report));
     EXIT_ERROR
 }
@@ -109,7 +119,11 @@ fn table(files: &[ReportFile<'_>], models: &[Option<Model<'_>>], rows: &[TokenRo
         out.push_str(&format!(
             "{}{}{}\n",
             f.path,
-            if unit.is_empty() { String::new() } else { format!(" ({unit})") },
+            if unit.is_empty() {
+                String::new()
+            } else {
+                format!(" ({unit})")
+            },
             if m.is_multi_vdom() { " multi-VDOM" } else { "" }
         ));
         let mine: Vec<&TokenRow<'_>> = rows.iter().filter(|r| r.path == f.path).collect();
@@ -117,7 +131,9 @@ fn table(files: &[ReportFile<'_>], models: &[Option<Model<'_>>], rows: &[TokenRo
             out.push_str("  no FortiTokens\n\n");
             continue;
         }
-        let header = ["SERIAL", "VDOM", "KIND", "STATE", "STATUS", "SEEDED", "LICENCE", "EXPIRES", "HOLDERS"];
+        let header = [
+            "SERIAL", "VDOM", "KIND", "STATE", "STATUS", "SEEDED", "LICENCE", "EXPIRES", "HOLDERS",
+        ];
         let cells: Vec<[String; 9]> = mine
             .iter()
             .map(|r| {
@@ -139,7 +155,17 @@ fn table(files: &[ReportFile<'_>], models: &[Option<Model<'_>>], rows: &[TokenRo
                     } else {
                         r.holders
                             .iter()
-                            .map(|h| format!("{}:{}", if h.kind == HolderKind::Admin { "admin" } else { "user" }, h.name))
+                            .map(|h| {
+                                format!(
+                                    "{}:{}",
+                                    if h.kind == HolderKind::Admin {
+                                        "admin"
+                                    } else {
+                                        "user"
+                                    },
+                                    h.name
+                                )
+                            })
                             .collect::<Vec<_>>()
                             .join(", ")
                     },

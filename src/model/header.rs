@@ -133,10 +133,8 @@ impl Header {
             }
             "Serial-Number" => self.serial = Some(val.to_owned()).filter(|s| !s.is_empty()),
             "Hostname" => self.hostname = Some(val.to_owned()).filter(|s| !s.is_empty()),
-            "Virtual domain configuration" => {
-                if self.vdom_mode.is_none() {
-                    self.vdom_mode = Some(val != "disable");
-                }
+            "Virtual domain configuration" if self.vdom_mode.is_none() => {
+                self.vdom_mode = Some(val != "disable");
             }
             _ => {}
         }
@@ -147,7 +145,8 @@ impl Header {
 fn version(s: &str) -> Option<String> {
     let ok = !s.is_empty()
         && s.split('.').count() >= 2
-        && s.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        && s.split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
     ok.then(|| s.to_owned())
 }
 
@@ -185,14 +184,24 @@ mod tests {
             "#config-version=FG200F-X.X.XX-FW-buildXXXX-XXXXXX:opmode=0:vdom=0:user=scsadmin",
             "#global_vdom=1:vd_name=root",
         ]);
-        assert_eq!((h.model.as_deref(), h.firmware, h.build), (Some("FG200F"), None, None));
+        assert_eq!(
+            (h.model.as_deref(), h.firmware, h.build),
+            (Some("FG200F"), None, None)
+        );
         assert_eq!(h.vdom_scope, None);
 
-        let h = Header::from_comments(["#config-version= FGVMK6-7.0.3-FW-build0237-211202:vdom=1", "#global_vdom=0:vd_name=root/root"]);
+        let h = Header::from_comments([
+            "#config-version= FGVMK6-7.0.3-FW-build0237-211202:vdom=1",
+            "#global_vdom=0:vd_name=root/root",
+        ]);
         assert_eq!(h.firmware.as_deref(), Some("7.0.3"));
         assert_eq!(h.vdom_scope.as_deref(), Some("root"));
 
-        let h = Header::from_comments(["# Version: FortiGate-501E v7.4.8,build2795,250523 (GA.M)", "# Serial-Number: FG5H1E0000000000", "# Hostname: OXI-FW121"]);
+        let h = Header::from_comments([
+            "# Version: FortiGate-501E v7.4.8,build2795,250523 (GA.M)",
+            "# Serial-Number: FG5H1E0000000000",
+            "# Hostname: OXI-FW121",
+        ]);
         assert_eq!(h.model.as_deref(), Some("FortiGate-501E"));
         assert_eq!(h.firmware.as_deref(), Some("7.4.8"));
         assert_eq!(h.build, Some(2795));
@@ -200,6 +209,9 @@ mod tests {
         assert_eq!(h.hostname.as_deref(), Some("OXI-FW121"));
         assert!(!h.has_version_line);
 
-        assert_eq!(Header::from_comments(["#", "# random words: here"]), Header::default());
+        assert_eq!(
+            Header::from_comments(["#", "# random words: here"]),
+            Header::default()
+        );
     }
 }

@@ -271,7 +271,13 @@ impl<'a> Model<'a> {
             };
             for &t in by_serial.get(serial.value.as_str()).into_iter().flatten() {
                 if self.user_sees(u.scope, self.tokens[t].scope) {
-                    links.push((t, Holder { kind: HolderKind::User, index: i }));
+                    links.push((
+                        t,
+                        Holder {
+                            kind: HolderKind::User,
+                            index: i,
+                        },
+                    ));
                 }
             }
         }
@@ -280,7 +286,13 @@ impl<'a> Model<'a> {
                 continue;
             };
             for &t in by_serial.get(serial.value.as_str()).into_iter().flatten() {
-                links.push((t, Holder { kind: HolderKind::Admin, index: i }));
+                links.push((
+                    t,
+                    Holder {
+                        kind: HolderKind::Admin,
+                        index: i,
+                    },
+                ));
             }
         }
         for (t, h) in links {
@@ -373,10 +385,8 @@ impl Model<'_> {
             let mut after_enc = false;
             for v in values {
                 let raw = doc.raw(v.span);
-                if secret_attr || after_enc || raw.contains("-----BEGIN") {
-                    if raw != "ENC" {
-                        out.push(v.span);
-                    }
+                if (secret_attr || after_enc || raw.contains("-----BEGIN")) && raw != "ENC" {
+                    out.push(v.span);
                 }
                 after_enc = raw == "ENC";
             }
@@ -394,13 +404,21 @@ pub struct Attrs<'m, 'a> {
 impl Attrs<'_, '_> {
     /// The `set` statement for `name`, if the attribute is set.
     pub fn node(&self, name: &str) -> Option<NodeId> {
-        self.map.iter().find(|(n, _)| n == name).and_then(|(_, v)| *v)
+        self.map
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, v)| *v)
     }
 
     /// The attribute's first value, decoded, with its statement.
     pub fn get(&self, name: &str) -> Option<Attr> {
         let node = self.node(name)?;
-        let value = self.model.doc.set_value(node).unwrap_or_default().into_owned();
+        let value = self
+            .model
+            .doc
+            .set_value(node)
+            .unwrap_or_default()
+            .into_owned();
         Some(Attr { node, value })
     }
 
@@ -417,7 +435,8 @@ mod tests {
     use super::*;
     use crate::parse::parse;
 
-    const MULTI: &str = "#config-version=FG5H1E-7.4.8-FW-build2795-250523:opmode=0:vdom=1:user=admin
+    const MULTI: &str =
+        "#config-version=FG5H1E-7.4.8-FW-build2795-250523:opmode=0:vdom=1:user=admin
 #global_vdom=1
 config vdom
 edit root
@@ -489,13 +508,20 @@ end
         assert_eq!(t1.kind, TokenKind::Mobile);
         assert_eq!(t1.state(2000), TokenState::Expired);
         assert_eq!(t1.state(500), TokenState::Pending);
-        assert_eq!(t1.holders.len(), 1, "alice only: bob is in another VDOM and unset it");
+        assert_eq!(
+            t1.holders.len(),
+            1,
+            "alice only: bob is in another VDOM and unset it"
+        );
         assert_eq!(m.holder_name(&t1.holders[0]), "alice");
         let t2 = &m.tokens[1];
         assert_eq!(t2.state(0), TokenState::Provisioned);
         assert_eq!(m.holder_name(&t2.holders[0]), "boss");
         let hw = &m.tokens[2];
-        assert_eq!((hw.kind, hw.is_locked(), hw.state(0)), (TokenKind::Hardware, true, TokenState::Available));
+        assert_eq!(
+            (hw.kind, hw.is_locked(), hw.state(0)),
+            (TokenKind::Hardware, true, TokenState::Available)
+        );
         assert!(m.users[1].fortitoken.is_none());
     }
 }

@@ -137,7 +137,9 @@ impl Token {
 
     /// The activation code ran out before the token was activated (no `reg-id`).
     pub fn activation_expired(&self, now: u64) -> bool {
-        self.activation_code.is_some() && self.reg_id.is_none() && self.expiry().is_some_and(|t| t < now)
+        self.activation_code.is_some()
+            && self.reg_id.is_none()
+            && self.expiry().is_some_and(|t| t < now)
     }
 
     /// The derived state at time `now` (Unix seconds).
@@ -307,7 +309,9 @@ impl CentralManagement {
 
     /// `type fortimanager`.
     pub fn is_fortimanager(&self) -> bool {
-        self.kind.as_ref().is_some_and(|k| k.value == "fortimanager")
+        self.kind
+            .as_ref()
+            .is_some_and(|k| k.value == "fortimanager")
     }
 }
 

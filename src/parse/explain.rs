@@ -59,14 +59,20 @@ pub fn explain(text: &str, pos: usize) -> ParseError {
         return ParseError {
             kind: ParseErrorKind::UnterminatedQuote,
             span: Span::new(q, q + 1),
-            message: format!("unterminated {} quote", if quote == "\"" { "double" } else { "single" }),
+            message: format!(
+                "unterminated {} quote",
+                if quote == "\"" { "double" } else { "single" }
+            ),
             label: "this quote is never closed".to_owned(),
             hint: format!(
                 "close the value with {quote}; a quote inside a double-quoted value is written \\\""
             ),
         };
     }
-    if let Some((i, c)) = line.char_indices().find(|&(_, c)| c.is_control() && c != '\t') {
+    if let Some((i, c)) = line
+        .char_indices()
+        .find(|&(_, c)| c.is_control() && c != '\t')
+    {
         return ParseError {
             kind: ParseErrorKind::ControlCharacter,
             span: Span::new(start + i, start + i + c.len_utf8()),
@@ -94,7 +100,8 @@ pub fn explain(text: &str, pos: usize) -> ParseError {
             ),
             "edit" => (
                 "`edit` needs exactly one key".to_owned(),
-                "write `edit <name>`; quote a name that contains blanks: `edit \"my name\"`".to_owned(),
+                "write `edit <name>`; quote a name that contains blanks: `edit \"my name\"`"
+                    .to_owned(),
             ),
             "config" => (
                 "`config` needs a table path".to_owned(),
@@ -107,10 +114,15 @@ pub fn explain(text: &str, pos: usize) -> ParseError {
         };
         let span = if matches!(word, "next" | "end") {
             // Underline the stray arguments.
-            let args = start + word_len + line[word_len..].len() - line[word_len..].trim_start().len();
+            let args =
+                start + word_len + line[word_len..].len() - line[word_len..].trim_start().len();
             Span::new(args, start + line.trim_end().len())
         } else {
-            let at = if failed_at < line_end { failed_at } else { start };
+            let at = if failed_at < line_end {
+                failed_at
+            } else {
+                start
+            };
             Span::new(at, (at + 1).min(line_end).max(at))
         };
         return ParseError {
@@ -241,14 +253,38 @@ mod tests {
             err("config a\n  set x \"open\n  set y 1\nend\n"),
             (ParseErrorKind::UnterminatedQuote, "\"".to_owned())
         );
-        assert_eq!(err("config a\n  set x 'open\n"), (ParseErrorKind::UnterminatedQuote, "'".to_owned()));
-        assert_eq!(err("config a\nend\nend\n"), (ParseErrorKind::StrayEnd, "end".to_owned()));
-        assert_eq!(err("config a\nnext\n"), (ParseErrorKind::StrayNext, "next".to_owned()));
-        assert_eq!(err("config a\nfrobnicate now\nend\n"), (ParseErrorKind::UnknownStatement, "frobnicate".to_owned()));
-        assert_eq!(err("config a\nend foo\n").0, ParseErrorKind::MalformedStatement);
-        assert_eq!(err("config a\nedit\nend\n").0, ParseErrorKind::MalformedStatement);
-        assert_eq!(err("set a b\n"), (ParseErrorKind::SetOutsideBlock, "set a b".to_owned()));
-        assert_eq!(err("config a\n  set x \u{1}\nend\n").0, ParseErrorKind::ControlCharacter);
+        assert_eq!(
+            err("config a\n  set x 'open\n"),
+            (ParseErrorKind::UnterminatedQuote, "'".to_owned())
+        );
+        assert_eq!(
+            err("config a\nend\nend\n"),
+            (ParseErrorKind::StrayEnd, "end".to_owned())
+        );
+        assert_eq!(
+            err("config a\nnext\n"),
+            (ParseErrorKind::StrayNext, "next".to_owned())
+        );
+        assert_eq!(
+            err("config a\nfrobnicate now\nend\n"),
+            (ParseErrorKind::UnknownStatement, "frobnicate".to_owned())
+        );
+        assert_eq!(
+            err("config a\nend foo\n").0,
+            ParseErrorKind::MalformedStatement
+        );
+        assert_eq!(
+            err("config a\nedit\nend\n").0,
+            ParseErrorKind::MalformedStatement
+        );
+        assert_eq!(
+            err("set a b\n"),
+            (ParseErrorKind::SetOutsideBlock, "set a b".to_owned())
+        );
+        assert_eq!(
+            err("config a\n  set x \u{1}\nend\n").0,
+            ParseErrorKind::ControlCharacter
+        );
         let deep = "config a\n".repeat(200_000);
         assert_eq!(err(&deep).0, ParseErrorKind::TooDeep);
     }

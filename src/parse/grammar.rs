@@ -56,7 +56,11 @@ mod tests {
 
     #[test]
     fn edit_keys_of_every_shape() {
-        for (input, end) in [("edit 1\n", 6), ("edit \"FTKMOB42A1AAF752\"\n", 23), ("edit fe80::42/64\n", 16)] {
+        for (input, end) in [
+            ("edit 1\n", 6),
+            ("edit \"FTKMOB42A1AAF752\"\n", 23),
+            ("edit fe80::42/64\n", 16),
+        ] {
             parses_to! {
                 parser: FortiosParser,
                 input: input,

@@ -297,7 +297,9 @@ mod tests {
 
     #[test]
     fn end_closes_open_edit_and_fragments_warn() {
-        let doc = parse("config vdom\nedit root\nedit other\nend\nconfig user fortitoken\n edit \"x\"\n").unwrap();
+        let doc =
+            parse("config vdom\nedit root\nedit other\nend\nconfig user fortitoken\n edit \"x\"\n")
+                .unwrap();
         assert_eq!(doc.warnings.len(), 2, "{:?}", doc.warnings);
         let vdom = doc.top_level().next().unwrap();
         let kids: Vec<_> = doc.children(vdom).map(|i| doc.node(i).kind).collect();
@@ -310,7 +312,9 @@ mod tests {
         let pem = "A".repeat(700);
         let mut text = String::new();
         for i in 0..4000 {
-            text.push_str(&format!("config c{i}\n    set k \"{pem}\n{pem}\nend\"\n    set b x\\\ny\nend\n"));
+            text.push_str(&format!(
+                "config c{i}\n    set k \"{pem}\n{pem}\nend\"\n    set b x\\\ny\nend\n"
+            ));
         }
         let doc = parse(&text).unwrap();
         assert_eq!(doc.top_level().count(), 4000);

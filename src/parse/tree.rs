@@ -163,10 +163,8 @@ impl TreeBuilder {
                 Some(Kind::Edit) => self.close_top(),
                 _ => {}
             },
-            Kind::Next => {
-                if self.top_kind() != Some(Kind::Edit) {
-                    return Err(StructureError::StrayNext);
-                }
+            Kind::Next if self.top_kind() != Some(Kind::Edit) => {
+                return Err(StructureError::StrayNext);
             }
             Kind::Edit => match self.top_kind() {
                 None => return Err(StructureError::EditOutsideConfig),
@@ -188,7 +186,9 @@ impl TreeBuilder {
         }
         let id = self.tree.nodes.len() as NodeId;
         let first = self.tree.args.len() as u32;
-        self.tree.args.extend(args.into_iter().map(|span| Arg { span }));
+        self.tree
+            .args
+            .extend(args.into_iter().map(|span| Arg { span }));
         let last = self.tree.args.len() as u32;
         self.tree.nodes.push(Node {
             kind,

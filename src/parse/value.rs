@@ -13,7 +13,11 @@ pub fn decode(raw: &str) -> Cow<'_, str> {
     // Fast path: a plain bare word or a simple quoted string.
     let bytes = raw.as_bytes();
     if !raw.contains('\\') {
-        if bytes.len() >= 2 && bytes[0] == b'"' && bytes[bytes.len() - 1] == b'"' && !raw[1..raw.len() - 1].contains(['"', '\'']) {
+        if bytes.len() >= 2
+            && bytes[0] == b'"'
+            && bytes[bytes.len() - 1] == b'"'
+            && !raw[1..raw.len() - 1].contains(['"', '\''])
+        {
             return Cow::Borrowed(&raw[1..raw.len() - 1]);
         }
         if !raw.contains(['"', '\'']) {
@@ -89,7 +93,10 @@ mod tests {
         assert_eq!(decode("\"\""), "");
         assert_eq!(decode("''"), "");
         assert_eq!(decode("'a \"b\" \\'"), "a \"b\" \\");
-        assert_eq!(decode(r#""<meta charset=\"UTF-8\">""#), "<meta charset=\"UTF-8\">");
+        assert_eq!(
+            decode(r#""<meta charset=\"UTF-8\">""#),
+            "<meta charset=\"UTF-8\">"
+        );
         assert_eq!(decode(r#""a\\b\'c\n""#), "a\\b'c\\n");
         assert_eq!(decode("\"new\"_zone1"), "new_zone1");
         assert_eq!(decode("a\\ b"), "a b");

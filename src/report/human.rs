@@ -54,7 +54,10 @@ impl<'r> Files<'r> for RunFiles<'r> {
     }
 
     fn source(&'r self, id: usize) -> Result<&'r str, FilesError> {
-        self.texts.get(id).map(|t| t.as_ref()).ok_or(FilesError::FileMissing)
+        self.texts
+            .get(id)
+            .map(|t| t.as_ref())
+            .ok_or(FilesError::FileMissing)
     }
 
     fn line_index(&'r self, id: usize, byte_index: usize) -> Result<usize, FilesError> {
@@ -88,7 +91,9 @@ fn cs_severity(s: Severity) -> CsSeverity {
 
 /// The codespan diagnostic for a finding.
 pub fn finding_diagnostic(f: &Finding) -> Diagnostic<usize> {
-    let mut labels = vec![CsLabel::primary(f.primary.file, f.primary.span.range()).with_message(&f.primary.message)];
+    let mut labels = vec![
+        CsLabel::primary(f.primary.file, f.primary.span.range()).with_message(&f.primary.message),
+    ];
     labels.extend(
         f.related
             .iter()
@@ -134,9 +139,9 @@ pub fn render(report: &Report<'_>, out: &mut dyn WriteColor) -> std::io::Result<
                 .with_notes(vec![format!("help: {}", e.hint)]);
             match (e.span, f.text) {
                 (Some(span), Some(_)) => {
-                    d = d
-                        .with_message(&e.message)
-                        .with_labels(vec![CsLabel::primary(i, span.range()).with_message(&e.label)]);
+                    d = d.with_message(&e.message).with_labels(vec![
+                        CsLabel::primary(i, span.range()).with_message(&e.label),
+                    ]);
                 }
                 _ => {
                     let at = match e.line_col {
@@ -189,7 +194,10 @@ pub fn render_concise(report: &Report<'_>) -> String {
     for f in &report.findings {
         let file = &report.files[f.primary.file];
         let (l, c) = file.line_col(f.primary.span.start);
-        out.push_str(&format!("{}:{l}:{c}: {} {}\n", file.path, f.code, f.message));
+        out.push_str(&format!(
+            "{}:{l}:{c}: {} {}\n",
+            file.path, f.code, f.message
+        ));
     }
     out
 }

@@ -88,7 +88,11 @@ pub fn render(report: &Report<'_>) -> String {
                 .iter()
                 .map(|w| {
                     let (line, column) = f.line_col(w.span.start);
-                    JsonWarning { line, column, message: &w.message }
+                    JsonWarning {
+                        line,
+                        column,
+                        message: &w.message,
+                    }
                 })
                 .collect(),
         })
@@ -121,7 +125,12 @@ pub fn render(report: &Report<'_>) -> String {
                     .map(|l| {
                         let rf = &report.files[l.file];
                         let (line, column) = rf.line_col(l.span.start);
-                        JsonRelated { path: &rf.path, line, column, message: &l.message }
+                        JsonRelated {
+                            path: &rf.path,
+                            line,
+                            column,
+                            message: &l.message,
+                        }
                     })
                     .collect(),
             }
@@ -133,7 +142,8 @@ pub fn render(report: &Report<'_>) -> String {
         findings,
         summary: report.summary(),
     };
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut s =
+        serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
 }

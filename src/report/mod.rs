@@ -6,6 +6,7 @@
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use std::cell::OnceCell;
 
@@ -74,7 +75,8 @@ impl<'a> ReportFile<'a> {
 
     /// 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
-        self.lines().line_col(self.text.unwrap_or(""), offset as usize)
+        self.lines()
+            .line_col(self.text.unwrap_or(""), offset as usize)
     }
 
     /// The JSON status of the file.
@@ -119,8 +121,16 @@ impl Report<'_> {
     pub fn sort(&mut self) {
         let files = &self.files;
         self.findings.sort_by(|a, b| {
-            (files[a.primary.file].path.as_str(), a.primary.span.start, a.code)
-                .cmp(&(files[b.primary.file].path.as_str(), b.primary.span.start, b.code))
+            (
+                files[a.primary.file].path.as_str(),
+                a.primary.span.start,
+                a.code,
+            )
+                .cmp(&(
+                    files[b.primary.file].path.as_str(),
+                    b.primary.span.start,
+                    b.code,
+                ))
         });
     }
 }
@@ -160,6 +170,9 @@ mod tests {
         let t = "set seed ENC abcé\nset x \"-----BEGIN\nKEY\n-----END\"\n";
         let r = redact(t, &[Span::new(26, 49), Span::new(13, 18)]);
         assert_eq!(r.len(), t.len());
-        assert_eq!(r, "set seed ENC *****\nset x \"**********\n***\n********\"\n");
+        assert_eq!(
+            r,
+            "set seed ENC *****\nset x \"**********\n***\n********\"\n"
+        );
     }
 }

@@ -1,21 +1,249 @@
 //! Stage 4 of the pipeline: **rules**. Each rule reads the models of the run and returns
-//! [`Finding`]s: plain data, never output.
+//! [`Finding`]s: plain data, never output. The registry ([`registry::RULES`]) is a plain list
+//! sorted by code; each rule lives in a file named after the problem it finds, with its
+//! metadata (`META`) at the top.
+//!
+//! After the rules run, [`apply_settings`] applies what the user asked for: `--select` /
+//! `--ignore`, per-rule severity from `fortilint.toml`, `[[ignore]]` entries and
+//! `fortilint: ignore FTK0xx` comments on the object.
 
 pub mod finding;
+pub mod registry;
+
+mod activation_expired;
+mod duplicate_reg_id;
+mod duplicate_token_entry;
+mod hardware_token_activation_lock;
+mod locked_token_assigned;
+mod managed_by_fortimanager;
+mod no_activation_delivery;
+mod orphan_activated_token;
+mod seeded_token_migration;
+mod token_assigned_twice;
+mod token_on_several_units;
+mod trial_token_migration;
+mod two_factor_without_token;
+mod unknown_token_reference;
 
 pub use finding::{Finding, Label, Severity};
 
-use crate::model::Model;
+use crate::model::{Holder, HolderKind, Model, Token};
+use crate::parse::NodeId;
 
-/// What rules need besides the models.
-#[derive(Clone, Debug)]
-pub struct Context {
-    /// The clock for expiry rules (Unix seconds).
-    pub now: u64,
+/// What every rule declares about itself.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// `FTK001`; stable, never reused.
+    pub code: &'static str,
+    /// `seeded-token-migration`: names the problem.
+    pub name: &'static str,
+    /// One line for `fortilint rules`.
+    pub summary: &'static str,
+    pub default_severity: Severity,
+    /// Whether `fortilint fix` remediates it.
+    pub fixable: bool,
+    /// Runs only when the config is (to be) restored on another unit.
+    pub migration_only: bool,
+    /// Needs the findings of the other rules (runs last).
+    pub after_others: bool,
+    /// The documentation page (markdown): What it does / Why it matters / Example /
+    /// How to fix / References.
+    pub docs: &'static str,
 }
 
-/// Runs every selected rule over the models of a run (`None` for files that did not parse).
-pub fn run(models: &[Option<Model<'_>>], ctx: &Context) -> Vec<Finding> {
-    let _ = (models, ctx);
-    Vec::new()
+/// A lint rule. Object-safe so the registry can be a slice of `&dyn Rule`.
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, cx: &Context<'_, '_>, out: &mut Vec<Finding>);
+}
+
+/// What rules see: every model of the run, the clock, per-file settings, and (for rules that
+/// run last) the findings of the others.
+pub struct Context<'m, 'a> {
+    pub models: &'m [Option<Model<'a>>],
+    /// Unix seconds.
+    pub now: u64,
+    /// Per file: migration mode on.
+    pub migration: Vec<bool>,
+    /// Findings of the rules that ran before (for `after_others` rules).
+    pub prior: &'m [Finding],
+}
+
+impl<'m, 'a> Context<'m, 'a> {
+    /// The files that parsed, with their index.
+    pub fn units(&self) -> impl Iterator<Item = (usize, &'m Model<'a>)> + 'm {
+        self.models
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| m.as_ref().map(|m| (i, m)))
+    }
+
+    pub fn migration(&self, file: usize) -> bool {
+        self.migration.get(file).copied().unwrap_or(false)
+    }
+}
+
+/// Builds findings with the common fields filled in.
+pub(crate) struct FindingBuilder<'m, 'a> {
+    pub meta: &'static RuleMeta,
+    pub file: usize,
+    pub model: &'m Model<'a>,
+}
+
+impl FindingBuilder<'_, '_> {
+    /// A finding whose primary label is on statement `node`.
+    pub fn at(
+        &self,
+        node: NodeId,
+        label: impl Into<String>,
+        message: String,
+        help: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            code: self.meta.code,
+            name: self.meta.name,
+            severity: self.meta.default_severity,
+            vdom: None,
+            object: String::new(),
+            token: None,
+            user: None,
+            message,
+            help: help.into(),
+            primary: self.label(node, label),
+            related: Vec::new(),
+        }
+    }
+
+    pub fn label(&self, node: NodeId, message: impl Into<String>) -> Label {
+        Label {
+            file: self.file,
+            span: self.model.doc.node(node).content,
+            message: message.into(),
+        }
+    }
+
+    /// Object fields for a token.
+    pub fn for_token(&self, mut f: Finding, t: &Token) -> Finding {
+        f.vdom = self.model.vdom(t.scope).map(str::to_owned);
+        f.object = format!("user fortitoken/{}", t.serial);
+        f.token = Some(t.serial.clone());
+        f
+    }
+
+    /// Secondary labels on every holder's `set fortitoken` line.
+    pub fn holder_labels(&self, t: &Token) -> Vec<Label> {
+        t.holders
+            .iter()
+            .map(|h| {
+                let (node, what) = holder_ref(self.model, h);
+                self.label(node, format!("held by {what}"))
+            })
+            .collect()
+    }
+}
+
+/// The statement that assigns a holder its token (`set fortitoken`, else its `edit`), and a
+/// description (`user "alice"`).
+pub(crate) fn holder_ref(m: &Model<'_>, h: &Holder) -> (NodeId, String) {
+    match h.kind {
+        HolderKind::User => {
+            let u = &m.users[h.index];
+            (
+                u.fortitoken.as_ref().map_or(u.entry, |a| a.node),
+                format!("user \"{}\"", u.name),
+            )
+        }
+        HolderKind::Admin => {
+            let a = &m.admins[h.index];
+            (
+                a.fortitoken.as_ref().map_or(a.entry, |x| x.node),
+                format!("admin \"{}\"", a.name),
+            )
+        }
+    }
+}
+
+/// Runs every rule of the registry over the models of a run.
+pub fn run(cx_models: &[Option<Model<'_>>], now: u64, migration: Vec<bool>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut cx = Context {
+        models: cx_models,
+        now,
+        migration,
+        prior: &[],
+    };
+    for rule in registry::RULES.iter().filter(|r| !r.meta().after_others) {
+        rule.check(&cx, &mut findings);
+    }
+    let mut late = Vec::new();
+    cx.prior = &findings;
+    for rule in registry::RULES.iter().filter(|r| r.meta().after_others) {
+        rule.check(&cx, &mut late);
+    }
+    findings.extend(late);
+    findings
+}
+
+/// Codes named in a `fortilint: ignore FTK001 FTK003` marker inside a comment.
+pub fn ignored_by_comment(comment: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = comment;
+    while let Some(at) = rest.find("fortilint: ignore") {
+        rest = &rest[at + "fortilint: ignore".len()..];
+        for word in rest.split([' ', ',', ';']).filter(|w| !w.is_empty()) {
+            let w = word.trim_end_matches(['.', ')']);
+            if w.starts_with("FTK") && w.len() >= 4 {
+                out.push(w);
+            } else {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Whether the object a finding is about carries a `fortilint: ignore <code>` comment.
+pub fn suppressed_by_comment(m: &Model<'_>, f: &Finding) -> bool {
+    let hit = |c: Option<&crate::model::Attr>| {
+        c.is_some_and(|c| {
+            ignored_by_comment(&c.value)
+                .iter()
+                .any(|code| f.code.starts_with(code))
+        })
+    };
+    if let Some(serial) = &f.token
+        && m.tokens
+            .iter()
+            .any(|t| &t.serial == serial && hit(t.comments.as_ref()))
+    {
+        return true;
+    }
+    if let Some(name) = &f.user {
+        return m
+            .users
+            .iter()
+            .any(|u| &u.name == name && hit(u.comments.as_ref()))
+            || m.admins
+                .iter()
+                .any(|a| &a.name == name && hit(a.comments.as_ref()));
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_ignore_markers() {
+        assert_eq!(
+            ignored_by_comment("spare token; fortilint: ignore FTK014"),
+            ["FTK014"]
+        );
+        assert_eq!(
+            ignored_by_comment("fortilint: ignore FTK003, FTK007 until May"),
+            ["FTK003", "FTK007"]
+        );
+        assert!(ignored_by_comment("nothing").is_empty());
+    }
 }

@@ -1,0 +1,192 @@
+//! `fortilint.toml`: found upward from each linted file, or given with `--config`. Strict:
+//! an unknown key is an error that names it.
+//!
+//! ```toml
+//! migration = true                 # FTK001/FTK008/FTK009 on: this config moves to another unit
+//!
+//! [rules]
+//! FTK014 = "off"                   # or "error" | "warning" | "info"; code or rule name
+//! no-activation-delivery = "error"
+//!
+//! [[ignore]]
+//! code = "FTK003"
+//! token = "FTKMOB6549A91140"       # or user = "alice", or path = "branch-*/**.conf"
+//! reason = "user on leave, renewed on return"
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobMatcher};
+use serde::Deserialize;
+
+use crate::rules::{Finding, Severity, registry};
+
+/// Per-rule setting in `[rules]`.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleLevel {
+    Off,
+    Info,
+    Warning,
+    Error,
+}
+
+/// One `[[ignore]]` entry.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IgnoreEntry {
+    /// Code or code prefix (`FTK003`, `FTK00`).
+    pub code: String,
+    pub token: Option<String>,
+    pub user: Option<String>,
+    /// Glob matched against the file path relative to the config file's folder.
+    pub path: Option<String>,
+    /// Why: required, so that ignores are reviewed.
+    pub reason: String,
+}
+
+/// The file as written.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    pub migration: Option<bool>,
+    #[serde(default)]
+    pub rules: BTreeMap<String, RuleLevel>,
+    #[serde(default)]
+    pub ignore: Vec<IgnoreEntry>,
+}
+
+/// A loaded config with its location and compiled globs.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    pub path: Option<PathBuf>,
+    pub migration: bool,
+    /// Per code.
+    pub levels: BTreeMap<&'static str, RuleLevel>,
+    pub ignore: Vec<(IgnoreEntry, Option<GlobMatcher>)>,
+}
+
+/// Config file name.
+pub const FILE_NAME: &str = "fortilint.toml";
+
+impl Config {
+    /// Reads and validates a config file.
+    pub fn load(path: &Path) -> Result<Config, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Config::parse(&text, Some(path))
+    }
+
+    pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, String> {
+        let shown = path.map_or("<config>".to_owned(), |p| p.display().to_string());
+        let raw: ConfigFile =
+            toml::from_str(text).map_err(|e| format!("{shown}: {}", e.to_string().trim_end()))?;
+        let mut levels = BTreeMap::new();
+        for (key, level) in raw.rules {
+            let rule = registry::find(&key).ok_or_else(|| {
+                format!("{shown}: unknown rule `{key}` in [rules] (see `fortilint rules`)")
+            })?;
+            levels.insert(rule.meta().code, level);
+        }
+        let mut ignore = Vec::new();
+        for entry in raw.ignore {
+            if !registry::RULES
+                .iter()
+                .any(|r| r.meta().code.starts_with(&entry.code))
+            {
+                return Err(format!(
+                    "{shown}: [[ignore]] code `{}` matches no rule",
+                    entry.code
+                ));
+            }
+            let glob = match &entry.path {
+                Some(p) => Some(
+                    Glob::new(p)
+                        .map_err(|e| format!("{shown}: [[ignore]] path `{p}`: {e}"))?
+                        .compile_matcher(),
+                ),
+                None => None,
+            };
+            ignore.push((entry, glob));
+        }
+        Ok(Config {
+            path: path.map(Path::to_path_buf),
+            migration: raw.migration.unwrap_or(false),
+            levels,
+            ignore,
+        })
+    }
+
+    /// The severity to report a finding with, or `None` when the rule is off.
+    pub fn severity(&self, f: &Finding) -> Option<Severity> {
+        match self.levels.get(f.code) {
+            None => Some(f.severity),
+            Some(RuleLevel::Off) => None,
+            Some(RuleLevel::Info) => Some(Severity::Info),
+            Some(RuleLevel::Warning) => Some(Severity::Warning),
+            Some(RuleLevel::Error) => Some(Severity::Error),
+        }
+    }
+
+    /// Whether an `[[ignore]]` entry covers the finding in the file at `file_path`.
+    pub fn ignores(&self, f: &Finding, file_path: &Path) -> bool {
+        let base = self.path.as_deref().and_then(Path::parent);
+        let rel = base
+            .and_then(|b| file_path.strip_prefix(b).ok())
+            .unwrap_or(file_path);
+        self.ignore.iter().any(|(e, glob)| {
+            f.code.starts_with(&e.code)
+                && e.token.as_ref().is_none_or(|t| f.token.as_ref() == Some(t))
+                && e.user.as_ref().is_none_or(|u| f.user.as_ref() == Some(u))
+                && glob.as_ref().is_none_or(|g| g.is_match(rel))
+        })
+    }
+}
+
+/// Finds `fortilint.toml` in the folder of `file` or any folder above it.
+pub fn discover(file: &Path) -> Option<PathBuf> {
+    let start = if file.as_os_str() == "-" {
+        std::env::current_dir().ok()?
+    } else {
+        std::path::absolute(file).ok()?.parent()?.to_path_buf()
+    };
+    start
+        .ancestors()
+        .map(|d| d.join(FILE_NAME))
+        .find(|p| p.is_file())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_full_config() {
+        let c = Config::parse(
+            "migration = true\n[rules]\nFTK014 = \"off\"\nno-activation-delivery = \"error\"\n\
+             [[ignore]]\ncode = \"FTK003\"\ntoken = \"FTKMOB1\"\nreason = \"on leave\"\n",
+            None,
+        )
+        .unwrap();
+        assert!(c.migration);
+        assert_eq!(c.levels.get("FTK014"), Some(&RuleLevel::Off));
+        assert_eq!(c.levels.get("FTK007"), Some(&RuleLevel::Error));
+        assert_eq!(c.ignore.len(), 1);
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let e = Config::parse("migrate = true\n", None).unwrap_err();
+        assert!(e.contains("migrate"), "{e}");
+        let e = Config::parse("[rules]\nFTK999 = \"off\"\n", None).unwrap_err();
+        assert!(e.contains("FTK999"), "{e}");
+        let e = Config::parse(
+            "[[ignore]]\ncode = \"FTK003\"\nreason = \"x\"\nserial = \"y\"\n",
+            None,
+        )
+        .unwrap_err();
+        assert!(e.contains("serial"), "{e}");
+        let e = Config::parse("[[ignore]]\ncode = \"FTK003\"\n", None).unwrap_err();
+        assert!(e.contains("reason"), "{e}");
+    }
+}

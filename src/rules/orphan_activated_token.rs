@@ -1,0 +1,45 @@
+//! FTK014: a token with activation data (activation code, reg-id or seed) that nobody holds.
+
+use super::{Context, Finding, FindingBuilder, Rule, RuleMeta, Severity};
+
+pub static META: RuleMeta = RuleMeta {
+    code: "FTK014",
+    name: "orphan-activated-token",
+    summary: "a token carries activation data but nobody holds it (a wasted licence slot)",
+    default_severity: Severity::Info,
+    fixable: false,
+    migration_only: false,
+    after_others: false,
+    docs: include_str!("../../docs/rules/orphan_activated_token.md"),
+};
+
+pub struct OrphanActivatedToken;
+
+impl Rule for OrphanActivatedToken {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_, '_>, out: &mut Vec<Finding>) {
+        for (file, m) in cx.units() {
+            let b = FindingBuilder {
+                meta: &META,
+                file,
+                model: m,
+            };
+            for t in m
+                .tokens
+                .iter()
+                .filter(|t| t.holders.is_empty() && t.has_activation_data())
+            {
+                let f = b.at(
+                    t.entry,
+                    "held by nobody",
+                    format!("token {} has activation data but no user or admin holds it", t.serial),
+                    "assign it to the person it was meant for, or delete it to free the licence slot",
+                );
+                out.push(b.for_token(f, t));
+            }
+        }
+    }
+}

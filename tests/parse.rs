@@ -1,0 +1,139 @@
+//! Whole-file parsing: every sample and every corpus backup parses, and the tree's spans
+//! reproduce the input byte for byte. Malformed inputs get a named, located error.
+
+use std::path::{Path, PathBuf};
+
+use fortilint::model::Model;
+use fortilint::parse::{self, ParseErrorKind};
+use fortilint::source::{LineIndex, SourceErrorKind, SourceFile};
+
+fn conf_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "conf"))
+        .collect();
+    v.sort();
+    v
+}
+
+fn assert_lossless(path: &Path) {
+    let src = SourceFile::load(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let doc = parse::parse(&src.text).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+    let mut rebuilt = String::with_capacity(src.text.len());
+    let mut at = 0u32;
+    for span in doc.spans() {
+        assert_eq!(
+            span.start,
+            at,
+            "{}: spans must be contiguous",
+            path.display()
+        );
+        rebuilt.push_str(doc.raw(span));
+        at = span.end;
+    }
+    assert_eq!(
+        rebuilt.as_bytes(),
+        src.text.as_bytes(),
+        "{}",
+        path.display()
+    );
+    // Every argument lies inside its statement's content.
+    for (i, n) in doc.tree.nodes.iter().enumerate() {
+        for a in doc.args(i as u32) {
+            assert!(
+                n.content.start <= a.span.start && a.span.end <= n.content.end,
+                "{}: node {i}",
+                path.display()
+            );
+        }
+    }
+    let _ = Model::build(doc);
+}
+
+#[test]
+fn samples_parse_losslessly() {
+    let files = conf_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("samples"));
+    assert!(files.len() >= 4);
+    for f in files {
+        assert_lossless(&f);
+    }
+}
+
+#[test]
+fn shared_corpus_parses_losslessly() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if !dir.is_dir() {
+        eprintln!("skipped: {} not present", dir.display());
+        return;
+    }
+    let files = conf_files(&dir);
+    assert!(!files.is_empty());
+    for f in files {
+        assert_lossless(&f);
+    }
+}
+
+#[test]
+fn line_endings_bom_tabs_and_no_final_newline_round_trip() {
+    let body = "config system global\n\tset hostname \"a\"  \n  set alias 'x y'\nend\nconfig user local\n    edit u\n        set x \"multi\nline\"\n    next\nend";
+    for text in [
+        body.to_owned(),
+        body.replace('\n', "\r\n"),
+        body.replace('\n', "\r"),
+        format!("\u{feff}{body}\n\n  \t"),
+    ] {
+        let doc = parse::parse(&text).expect("parses");
+        assert_eq!(doc.spans().map(|s| doc.raw(s)).collect::<String>(), text);
+        let m = Model::build(doc);
+        assert_eq!(m.users.len(), 1);
+    }
+}
+
+#[test]
+fn ten_megabyte_line_and_long_values() {
+    let long = "A".repeat(10 << 20);
+    let text = format!(
+        "config system replacemsg-image\n    edit \"x\"\n        set image-base64 \"{long}\"\n    next\nend\n"
+    );
+    let doc = parse::parse(&text).unwrap();
+    let set = doc
+        .tree
+        .nodes
+        .iter()
+        .position(|n| n.kind == parse::Kind::Set)
+        .unwrap() as u32;
+    assert_eq!(doc.set_value(set).unwrap().len(), 10 << 20);
+    // The same line without its closing quote: located at the opening quote.
+    let broken = format!("config a\n    set b \"{long}\n");
+    let e = parse::parse(&broken).unwrap_err();
+    assert_eq!(e.kind, ParseErrorKind::UnterminatedQuote);
+    let idx = LineIndex::new(&broken);
+    assert_eq!(idx.line_col(&broken, e.span.start as usize), (2, 11));
+}
+
+#[test]
+fn deep_nesting_is_bounded() {
+    let text = "config a\n".repeat(200_000);
+    let e = parse::parse(&text).unwrap_err();
+    assert_eq!(e.kind, ParseErrorKind::TooDeep);
+    let text = format!("{}{}", "config a\n".repeat(60), "end\n".repeat(60));
+    assert!(parse::parse(&text).is_ok());
+}
+
+#[test]
+fn binary_inputs_are_named() {
+    let load = |b: &[u8]| SourceFile::from_bytes(PathBuf::from("x.conf"), b.to_vec()).unwrap_err();
+    let mut enc = b"#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0:vdom=0:user=admin\n#conf_file_ver=1\n".to_vec();
+    enc.extend((0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
+    assert_eq!(load(&enc).kind, SourceErrorKind::Encrypted);
+    assert_eq!(
+        load(b"\x7fELF\x02\x01\x01\0\0\0").kind,
+        SourceErrorKind::Nul
+    );
+    assert_eq!(
+        load(b"config a\n  set b \xff\xfe\nend\n").kind,
+        SourceErrorKind::InvalidUtf8
+    );
+    assert_eq!(load(b"").kind, SourceErrorKind::Empty);
+}
