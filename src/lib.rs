@@ -19,11 +19,15 @@
 //!   the nesting. Every node keeps its byte span; the spans tile the input exactly.
 //! * [`model`]: header facts, scopes (global, each VDOM) and typed views of tokens, users,
 //!   admins and the system objects that FortiToken depends on.
+//! * [`rules`]: one file per rule; each returns findings as plain data.
+//! * [`fix`]: one remediation plan per file, rendered as a FortiOS CLI script and as span
+//!   edits on the original text (diff, in-place rewrite), checked by a small CLI interpreter.
 //! * [`report`]: renders parse errors, inventories and findings; never inspects the tree.
 //! * [`cli`]: argument parsing and the commands; the binary is a thin wrapper around it.
 
 pub mod cli;
 pub mod config;
+pub mod fix;
 pub mod model;
 pub mod parse;
 pub mod report;

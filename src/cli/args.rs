@@ -26,6 +26,9 @@ pub enum Command {
     /// Lint backups and report findings.
     #[command(after_help = AFTER_HELP)]
     Check(CheckArgs),
+    /// Remediation: a FortiOS CLI script, a diff, or the backup rewritten in place.
+    #[command(after_help = AFTER_HELP)]
+    Fix(FixArgs),
     /// Token inventory: serial, VDOM, kind, state, licence, holders, expiry.
     #[command(after_help = AFTER_HELP)]
     Tokens(TokensArgs),
@@ -72,19 +75,9 @@ pub struct InputArgs {
     pub color: ColorChoice,
 }
 
+/// Options that decide which rules run and how findings count.
 #[derive(Debug, ClapArgs)]
-pub struct CheckArgs {
-    #[command(flatten)]
-    pub input: InputArgs,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
-    pub format: CheckFormat,
-
-    /// Lowest severity that makes the exit code 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
-
+pub struct RuleArgs {
     /// This config has been or will be restored on another unit (enables FTK001, FTK008, FTK009).
     #[arg(long)]
     pub migration: bool,
@@ -101,6 +94,31 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+
+    /// Print secret values (seeds, activation codes, ENC values, keys) instead of masking them.
+    #[arg(long)]
+    pub show_secrets: bool,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub rules: RuleArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+
+    /// Print only findings, no closing summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+
     /// Report only findings that are not in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -109,14 +127,32 @@ pub struct CheckArgs {
     /// code, not by line, so re-exported backups still match).
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+}
 
-    /// Print only findings, no closing summary line.
-    #[arg(long, short)]
-    pub quiet: bool,
+#[derive(Debug, ClapArgs)]
+pub struct FixArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
 
-    /// Print secret values (seeds, activation codes, ENC values, keys) instead of masking them.
+    #[command(flatten)]
+    pub rules: RuleArgs,
+
+    /// Write the remediation script to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub script: Option<PathBuf>,
+
+    /// Print a unified diff of each backup as it will be after the script.
     #[arg(long)]
-    pub show_secrets: bool,
+    pub diff: bool,
+
+    /// Rewrite each backup in place as it will be after the script (atomic; files that did
+    /// not parse are never touched).
+    #[arg(long)]
+    pub write: bool,
+
+    /// Limit the plan to these token serials (repeat or comma-separate).
+    #[arg(long, value_delimiter = ',', value_name = "SERIAL")]
+    pub token: Vec<String>,
 }
 
 #[derive(Debug, ClapArgs)]

@@ -1,18 +1,17 @@
 //! `fortilint check`: lint backups and report findings.
 
-use std::collections::{BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::collections::BTreeSet;
+use std::path::Path;
 
 use codespan_reporting::term::termcolor::{Buffer, WriteColor};
 use serde::{Deserialize, Serialize};
 
-use super::args::{CheckArgs, CheckFormat, FailOn};
-use super::inputs::Input;
-use super::{EXIT_ERROR, EXIT_FINDINGS, analyse, inputs, load_all, now, print, use_color};
-use crate::config::{self, Config};
+use super::args::{CheckArgs, CheckFormat};
+use super::lint::{Session, exit_code};
+use super::{EXIT_ERROR, analyse, now, print, use_color};
 use crate::model::Model;
 use crate::report::{self, Report};
-use crate::rules::{self, Finding, Severity, registry};
+use crate::rules::Finding;
 
 pub fn run(args: &CheckArgs) -> u8 {
     match run_inner(args) {
@@ -25,36 +24,13 @@ pub fn run(args: &CheckArgs) -> u8 {
 }
 
 fn run_inner(args: &CheckArgs) -> Result<u8, String> {
-    for key in args.select.iter().chain(&args.ignore) {
-        if !registry::RULES
-            .iter()
-            .any(|r| matches_rule(key, r.meta().code, r.meta().name))
-        {
-            return Err(format!(
-                "`{key}` matches no rule code or name (see `fortilint rules`)"
-            ));
-        }
-    }
-    let inputs = inputs::discover(&args.input.paths);
-    let configs = configs_for(&inputs, args.config.as_deref())?;
+    let session = Session::open(&args.input.paths, &args.rules)?;
     let baseline = match &args.baseline {
         Some(p) => Some(Baseline::load(p)?),
         None => None,
     };
-    let loaded = load_all(&inputs);
-    let (files, models) = analyse(&loaded);
-    let migration = configs
-        .iter()
-        .map(|c| args.migration || c.migration)
-        .collect();
-    let raw = rules::run(&models, args.input.now.unwrap_or_else(now), migration);
-    let paths: Vec<&Path> = inputs
-        .iter()
-        .map(|i| match i {
-            Input::File(p) | Input::Unreadable(p, _) => p.as_path(),
-        })
-        .collect();
-    let mut findings = apply_settings(raw, args, &configs, &models, &paths);
+    let (files, models) = analyse(&session.loaded);
+    let mut findings = session.findings(&models, &args.rules, args.input.now.unwrap_or_else(now));
     if let Some(path) = &args.write_baseline {
         Baseline::from_findings(&findings, &files).save(path)?;
     }
@@ -64,7 +40,7 @@ fn run_inner(args: &CheckArgs) -> Result<u8, String> {
     let mut report = Report {
         files,
         findings,
-        show_secrets: args.show_secrets,
+        show_secrets: args.rules.show_secrets,
     };
     report.sort();
     if args.format == CheckFormat::Human {
@@ -91,11 +67,15 @@ fn run_inner(args: &CheckArgs) -> Result<u8, String> {
         CheckFormat::Github => report::github::render(&report),
     };
     print(&out);
-    Ok(exit_code(&report, args.fail_on))
+    Ok(exit_code(
+        report.files.iter().any(|f| f.error.is_some()),
+        &report.findings,
+        args.rules.fail_on,
+    ))
 }
 
 /// Only files that show a snippet pay for finding their secrets.
-fn load_secrets(report: &mut Report<'_>, models: &[Option<Model<'_>>]) {
+pub fn load_secrets(report: &mut Report<'_>, models: &[Option<Model<'_>>]) {
     let mut shown = vec![false; report.files.len()];
     for f in &report.findings {
         shown[f.primary.file] = true;
@@ -109,92 +89,6 @@ fn load_secrets(report: &mut Report<'_>, models: &[Option<Model<'_>>]) {
         {
             file.secrets = m.secret_spans();
         }
-    }
-}
-
-/// `--select`/`--ignore` keys: a code prefix (any case) or an exact rule name.
-fn matches_rule(key: &str, code: &str, name: &str) -> bool {
-    let k = key.trim();
-    !k.is_empty() && (code.starts_with(&k.to_ascii_uppercase()) || name == k)
-}
-
-/// The config for each input: `--config`, or the nearest `fortilint.toml` above it.
-fn configs_for(inputs: &[Input], explicit: Option<&Path>) -> Result<Vec<Config>, String> {
-    if let Some(p) = explicit {
-        let c = Config::load(p)?;
-        return Ok(vec![c; inputs.len()]);
-    }
-    let mut cache: HashMap<PathBuf, Config> = HashMap::new();
-    let mut out = Vec::with_capacity(inputs.len());
-    for input in inputs {
-        let path = match input {
-            Input::File(p) | Input::Unreadable(p, _) => p,
-        };
-        match config::discover(path) {
-            None => out.push(Config::default()),
-            Some(found) => {
-                if !cache.contains_key(&found) {
-                    let c = Config::load(&found)?;
-                    cache.insert(found.clone(), c);
-                }
-                out.push(cache[&found].clone());
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Applies `--select`/`--ignore`, per-rule severities, `[[ignore]]` entries and
-/// `fortilint: ignore` comments.
-fn apply_settings(
-    findings: Vec<Finding>,
-    args: &CheckArgs,
-    configs: &[Config],
-    models: &[Option<Model<'_>>],
-    paths: &[&Path],
-) -> Vec<Finding> {
-    findings
-        .into_iter()
-        .filter_map(|mut f| {
-            let file = f.primary.file;
-            if !args.select.is_empty()
-                && !args.select.iter().any(|k| matches_rule(k, f.code, f.name))
-            {
-                return None;
-            }
-            if args.ignore.iter().any(|k| matches_rule(k, f.code, f.name)) {
-                return None;
-            }
-            let cfg = &configs[file];
-            f.severity = cfg.severity(&f)?;
-            if cfg.ignores(&f, paths[file]) {
-                return None;
-            }
-            if models[file]
-                .as_ref()
-                .is_some_and(|m| rules::suppressed_by_comment(m, &f))
-            {
-                return None;
-            }
-            Some(f)
-        })
-        .collect()
-}
-
-/// 2 if any file failed, else 1 if a finding reaches the threshold, else 0.
-pub fn exit_code(report: &Report<'_>, fail_on: FailOn) -> u8 {
-    if report.files.iter().any(|f| f.error.is_some()) {
-        return EXIT_ERROR;
-    }
-    let threshold = match fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
-        FailOn::Info => Severity::Info,
-    };
-    if report.findings.iter().any(|f| f.severity >= threshold) {
-        EXIT_FINDINGS
-    } else {
-        0
     }
 }
 

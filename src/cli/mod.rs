@@ -3,7 +3,9 @@
 
 pub mod args;
 pub mod check;
+pub mod fix;
 pub mod inputs;
+pub mod lint;
 pub mod rules;
 pub mod tokens;
 
@@ -24,6 +26,7 @@ pub fn main() -> ExitCode {
     let args = Args::parse();
     let code = match args.command {
         Command::Check(a) => check::run(&a),
+        Command::Fix(a) => fix::run(&a),
         Command::Tokens(a) => tokens::run(&a),
         Command::Rules(a) => rules::list(&a),
         Command::Explain(a) => rules::explain(&a),
