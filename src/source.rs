@@ -178,19 +178,25 @@ impl SourceFile {
         let body = header_end(&bytes);
         let has_version_header = starts_with_config_version(&bytes);
         let nul = memchr_nul(&bytes);
-        let utf8 = std::str::from_utf8(&bytes);
-        if has_version_header && (nul.is_some_and(|n| n >= body) || utf8.is_err()) {
+        if has_version_header && nul.is_some_and(|n| n >= body) {
             return Err(SourceError::at(SourceErrorKind::Encrypted, &bytes, body));
         }
         if let Some(n) = nul {
             return Err(SourceError::at(SourceErrorKind::Nul, &bytes, n));
         }
+        // UTF-8 is checked once, while taking ownership.
         let text = match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
                 let at = e.utf8_error().valid_up_to();
                 let bytes = e.into_bytes();
-                return Err(SourceError::at(SourceErrorKind::InvalidUtf8, &bytes, at));
+                let kind = if has_version_header {
+                    SourceErrorKind::Encrypted
+                } else {
+                    SourceErrorKind::InvalidUtf8
+                };
+                let at = if has_version_header { body } else { at };
+                return Err(SourceError::at(kind, &bytes, at));
             }
         };
         if text
@@ -222,7 +228,7 @@ pub fn display_path(path: &Path) -> String {
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
+    memchr::memchr(0, bytes)
 }
 
 fn starts_with_config_version(bytes: &[u8]) -> bool {
@@ -297,16 +303,17 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
         let mut starts = vec![0u32];
-        let mut i = 0;
-        while let Some(n) = bytes[i..].iter().position(|&b| b == b'\n' || b == b'\r') {
-            let at = i + n;
-            let next = if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
-                at + 2
+        let mut skip_lf = None;
+        for at in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if skip_lf == Some(at) {
+                continue;
+            }
+            if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+                skip_lf = Some(at + 1);
+                starts.push((at + 2) as u32);
             } else {
-                at + 1
-            };
-            starts.push(next as u32);
-            i = next;
+                starts.push((at + 1) as u32);
+            }
         }
         LineIndex { starts }
     }

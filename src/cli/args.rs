@@ -59,6 +59,18 @@ pub struct ExplainArgs {
     pub rule: String,
 }
 
+impl Command {
+    /// The input options of commands that read backups.
+    pub fn input(&self) -> Option<&InputArgs> {
+        match self {
+            Command::Check(a) => Some(&a.input),
+            Command::Fix(a) => Some(&a.input),
+            Command::Tokens(a) => Some(&a.input),
+            Command::Rules(_) | Command::Explain(_) => None,
+        }
+    }
+}
+
 /// Options shared by the commands that read backups.
 #[derive(Debug, ClapArgs)]
 pub struct InputArgs {
@@ -73,6 +85,10 @@ pub struct InputArgs {
     /// When to use colours (`NO_COLOR` is honoured by `auto`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// Never show the progress bar (it appears on stderr, on a terminal, for long runs only).
+    #[arg(long)]
+    pub no_progress: bool,
 }
 
 /// Options that decide which rules run and how findings count.

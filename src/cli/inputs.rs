@@ -1,11 +1,10 @@
 //! Which files a run reads: files named on the command line always; in directories, files
 //! that look like FortiOS configurations by extension and by content. VCS folders are
-//! skipped and symbolic links are not followed (no loops).
+//! skipped, `.gitignore` (and `.ignore`) files are honoured, symbolic links are not followed
+//! (no loops), and the order is stable (sorted by name).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-
-use walkdir::WalkDir;
 
 /// Extensions a configuration file may have inside a directory (or none at all).
 const EXTENSIONS: &[&str] = &["conf", "cfg", "txt", "log"];
@@ -38,27 +37,34 @@ pub fn discover(paths: &[PathBuf]) -> Vec<Input> {
             out.push(Input::File(path.clone()));
             continue;
         }
-        let walker = WalkDir::new(path)
+        let mut walk = ignore::WalkBuilder::new(path);
+        walk.hidden(false)
+            .git_ignore(true)
+            .git_exclude(true)
+            .git_global(false)
+            .require_git(false)
             .follow_links(false)
-            .sort_by_file_name()
-            .into_iter()
+            .sort_by_file_name(|a, b| a.cmp(b))
             .filter_entry(|e| {
                 e.depth() == 0
-                    || !(e.file_type().is_dir()
+                    || !(e.file_type().is_some_and(|t| t.is_dir())
                         && e.file_name()
                             .to_str()
                             .is_some_and(|n| SKIP_DIRS.contains(&n)))
             });
-        for entry in walker {
+        for entry in walk.build() {
             match entry {
-                Ok(e) if e.file_type().is_file() => {
+                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
                     if has_config_extension(e.path()) && looks_like_config(e.path()) {
                         out.push(Input::File(e.into_path()));
                     }
                 }
                 Ok(_) => {}
                 Err(err) => {
-                    let p = err.path().map_or_else(|| path.clone(), Path::to_path_buf);
+                    let p = match &err {
+                        ignore::Error::WithPath { path: p, .. } => p.clone(),
+                        _ => path.clone(),
+                    };
                     out.push(Input::Unreadable(p, err.to_string()));
                 }
             }
@@ -127,6 +133,20 @@ mod tests {
             })
             .collect();
         assert_eq!(found, ["FW2", "site/a.conf", "site/b/fw1.conf"]);
+        // .gitignore is honoured, even outside a git repository.
+        std::fs::write(d.join(".gitignore"), "site/b/\n").unwrap();
+        let found: Vec<_> = discover(&[d.to_path_buf()])
+            .into_iter()
+            .filter_map(|i| match i {
+                Input::File(p) => Some(p.strip_prefix(d).unwrap().to_string_lossy().into_owned()),
+                Input::Unreadable(..) => None,
+            })
+            .collect();
+        assert_eq!(found, ["FW2", "site/a.conf"]);
+        // A symlink loop does not hang the walk.
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(d, d.join("site/loop")).unwrap();
+        assert_eq!(discover(&[d.to_path_buf()]).len(), 2);
         // Named explicitly, a file is always linted.
         assert_eq!(
             discover(&[d.join("site/notes.txt")]),

@@ -6,6 +6,7 @@ pub mod check;
 pub mod fix;
 pub mod inputs;
 pub mod lint;
+pub mod progress;
 pub mod rules;
 pub mod tokens;
 
@@ -24,6 +25,9 @@ use inputs::Input;
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let args = Args::parse();
+    if args.command.input().is_some_and(|i| i.no_progress) {
+        progress::disable();
+    }
     let code = match args.command {
         Command::Check(a) => check::run(&a),
         Command::Fix(a) => fix::run(&a),
@@ -47,8 +51,9 @@ pub struct Loaded {
 
 /// Reads every input. Unreadable, binary, encrypted and YAML files become errors here.
 pub fn load_all(inputs: &[Input]) -> Vec<Loaded> {
+    use rayon::prelude::*;
     inputs
-        .iter()
+        .par_iter()
         .map(|input| match input {
             Input::File(path) => Loaded {
                 display: display_path(path),
@@ -78,15 +83,24 @@ pub fn load_all(inputs: &[Input]) -> Vec<Loaded> {
 
 /// Parses and models every loaded file. Returns the report entries and, for each file that
 /// parsed, its model (same indexes).
+/// Files are parsed and modelled on all cores; the results keep the input order.
 pub fn analyse(loaded: &[Loaded]) -> (Vec<ReportFile<'_>>, Vec<Option<Model<'_>>>) {
-    let mut files = Vec::with_capacity(loaded.len());
-    let mut models = Vec::with_capacity(loaded.len());
-    for l in loaded {
-        let (file, model) = analyse_one(l);
-        files.push(file);
-        models.push(model);
+    use rayon::prelude::*;
+    let bar = progress::bar(loaded);
+    let results: Vec<(ReportFile<'_>, Option<Model<'_>>)> = loaded
+        .par_iter()
+        .map(|l| {
+            let r = analyse_one(l);
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+            r
+        })
+        .collect();
+    if let Some(b) = bar {
+        b.finish_and_clear();
     }
-    (files, models)
+    results.into_iter().unzip()
 }
 
 fn analyse_one(l: &Loaded) -> (ReportFile<'_>, Option<Model<'_>>) {

@@ -281,8 +281,9 @@ mod tests {
             err("set a b\n"),
             (ParseErrorKind::SetOutsideBlock, "set a b".to_owned())
         );
+        // Inside a word a control character is data (leniency); starting a line it is an error.
         assert_eq!(
-            err("config a\n  set x \u{1}\nend\n").0,
+            err("config a\n\u{1}set x y\nend\n").0,
             ParseErrorKind::ControlCharacter
         );
         let deep = "config a\n".repeat(200_000);

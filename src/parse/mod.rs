@@ -3,7 +3,7 @@
 //! The pest grammar (`grammar/fortios.pest`) recognises statements; this module drives it over
 //! the input in windows of about 1 MiB (bounded memory for pest's token queue whatever the file
 //! size), lowers each statement pair into a [`tree::Node`] with absolute byte spans, and lets
-//! [`tree::TreeBuilder`] build the nesting. A statement that fails is explained by
+//! [`tree::link`] build the nesting. A statement that fails is explained by
 //! [`explain`] with a located [`ParseError`].
 
 pub mod explain;
@@ -14,16 +14,18 @@ pub mod value;
 use std::borrow::Cow;
 
 use pest::Parser as _;
-use pest::iterators::Pair;
 
 use crate::source::Span;
 pub use explain::{ParseError, ParseErrorKind};
 use grammar::{FortiosParser, Rule};
+use tree::StructureError;
 pub use tree::{Arg, Kind, Node, NodeId, Tree, Warning};
-use tree::{StructureError, TreeBuilder};
 
 /// Window size for one call of the `batch` rule.
 const WINDOW: usize = 1 << 20;
+
+/// Inputs at least this large are parsed in parallel pieces.
+const PARALLEL_MIN: usize = 4 << 20;
 
 /// A parsed configuration: the text, the statement tree, and the leniency warnings.
 #[derive(Clone, Debug)]
@@ -33,19 +35,138 @@ pub struct Document<'a> {
     pub warnings: Vec<Warning>,
 }
 
+/// Statements lowered from one stretch of the text, not yet nested.
+#[derive(Debug, Default)]
+struct Chunk {
+    nodes: Vec<Node>,
+    args: Vec<Arg>,
+    /// Where the last statement ended (where a failed statement starts).
+    end: usize,
+    /// Stopped in front of a statement it could not recognise.
+    failed: bool,
+}
+
 /// Parses a whole configuration text.
+///
+/// Large inputs are cut at line starts into one piece per thread and the pieces are parsed at
+/// the same time. A cut may fall inside a multi-line quoted value, so each piece after the
+/// first is speculative: it is kept from the first statement where the previous piece really
+/// ended, and re-parsed from there if that point is not among its statement starts.
 pub fn parse(text: &str) -> Result<Document<'_>, ParseError> {
-    let mut builder = TreeBuilder::with_capacity(text.len() / 32);
-    let mut pos = 0;
-    if text.starts_with('\u{feff}') {
-        let bom = Span::new(0, 3);
-        builder
-            .push(Kind::Bom, bom, Span::new(3, 3), [])
-            .map_err(|e| structure_error(text, e, bom))?;
-        pos = 3;
+    let pieces = rayon::current_num_threads()
+        .min(text.len() / PARALLEL_MIN)
+        .max(1);
+    parse_in_pieces(text, pieces)
+}
+
+/// [`parse`] with an explicit number of pieces (1 = sequential). The result does not depend on
+/// the number of pieces; tests check that.
+pub fn parse_in_pieces(text: &str, pieces: usize) -> Result<Document<'_>, ParseError> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let threads = pieces.max(1);
+    let chunks = if threads > 1 {
+        let mut cuts = vec![start];
+        for k in 1..threads {
+            let at = text.len() * k / threads;
+            let line = text.as_bytes()[at..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(text.len(), |i| at + i + 1);
+            if line > *cuts.last().unwrap_or(&0) && line < text.len() {
+                cuts.push(line);
+            }
+        }
+        cuts.push(text.len());
+        use rayon::prelude::*;
+        let parts: Vec<Chunk> = cuts
+            .par_windows(2)
+            .map(|w| scan(text, w[0], w[1]))
+            .collect();
+        stitch(text, parts, &cuts)
+    } else {
+        vec![scan(text, start, text.len())]
+    };
+    if let Some(last) = chunks.last().filter(|c| c.failed) {
+        return Err(explain::explain(text, last.end));
     }
+    // Concatenate the pieces without re-pushing nodes one by one, then link in place.
+    let mut chunks = chunks.into_iter();
+    let first = chunks.next().unwrap_or_default();
+    let (mut nodes, mut args) = (first.nodes, first.args);
+    for chunk in chunks {
+        let offset = args.len() as u32;
+        args.extend(chunk.args);
+        nodes.extend(chunk.nodes.into_iter().map(|mut n| {
+            n.args = (n.args.0 + offset, n.args.1 + offset);
+            n
+        }));
+    }
+    if start == 3 {
+        let bom = Span::new(0, 3);
+        nodes.insert(
+            0,
+            Node {
+                kind: Kind::Bom,
+                span: bom,
+                content: Span::new(3, 3),
+                parent: tree::NONE,
+                subtree_end: 0,
+                args: (0, 0),
+            },
+        );
+    }
+    let warnings =
+        tree::link(&mut nodes).map_err(|(e, i)| structure_error(text, e, nodes[i].content))?;
+    Ok(Document {
+        text,
+        tree: Tree { nodes, args },
+        warnings,
+    })
+}
+
+/// Joins speculative pieces: each is kept from the point where the previous one ended.
+fn stitch(text: &str, parts: Vec<Chunk>, cuts: &[usize]) -> Vec<Chunk> {
+    let mut out: Vec<Chunk> = Vec::with_capacity(parts.len());
+    let mut pos = cuts[0];
+    for (k, mut part) in parts.into_iter().enumerate() {
+        if out.last().is_some_and(|c| c.failed) {
+            break;
+        }
+        if k > 0 && pos >= part.end && !part.failed {
+            // The previous piece already covered this one (one long quoted value).
+            continue;
+        }
+        if k == 0 || pos == cuts[k] {
+            pos = part.end;
+            out.push(part);
+            continue;
+        }
+        match part.nodes.iter().position(|n| n.span.start as usize == pos) {
+            Some(j) => {
+                part.nodes.drain(..j);
+                pos = part.end;
+                out.push(part);
+            }
+            None => {
+                let again = scan(text, pos, cuts[k + 1]);
+                pos = again.end;
+                out.push(again);
+            }
+        }
+    }
+    out
+}
+
+/// Parses statements from `from` (a statement start) until one ends at or after `until`, the
+/// input ends, or a statement cannot be recognised.
+fn scan(text: &str, from: usize, until: usize) -> Chunk {
+    let mut chunk = Chunk {
+        end: from,
+        ..Chunk::default()
+    };
+    let mut pos = from;
     let mut window = WINDOW;
-    while pos < text.len() {
+    while pos < until.min(text.len()) {
         let is_final = pos + window >= text.len();
         let end = if is_final {
             text.len()
@@ -62,101 +183,121 @@ pub fn parse(text: &str) -> Result<Document<'_>, ParseError> {
                 }
             }
         };
-        let slice = &text[pos..end];
-        let consumed = lower_batch(text, pos, slice, is_final, &mut builder)?;
+        let consumed = lower_batch(pos, &text[pos..end], is_final, until, &mut chunk);
         if consumed == 0 {
             if is_final {
-                return Err(explain::explain(text, pos));
+                chunk.failed = true;
+                break;
             }
             // One statement longer than the window (a huge certificate or image): widen.
             window *= 2;
             continue;
         }
         pos += consumed;
+        chunk.end = pos;
         window = WINDOW;
     }
-    let (tree, warnings) = builder.finish();
-    Ok(Document {
-        text,
-        tree,
-        warnings,
-    })
+    chunk.end = pos;
+    chunk
 }
 
-/// Parses statements in `slice` (which starts at `base`) and adds them to the tree. Returns the
-/// number of bytes consumed. In a window that is not the last, the statement touching the
-/// window edge is left for the next window, since it may continue past the edge.
-fn lower_batch(
-    text: &str,
-    base: usize,
-    slice: &str,
-    is_final: bool,
-    builder: &mut TreeBuilder,
-) -> Result<usize, ParseError> {
+/// Parses statements in `slice` (which starts at `base`) into the chunk. Returns the number of
+/// bytes consumed. In a window that is not the last, the statement touching the window edge
+/// is left for the next window, since it may continue past the edge. Stops after the first
+/// statement that ends at or after `until`.
+fn lower_batch(base: usize, slice: &str, is_final: bool, until: usize, chunk: &mut Chunk) -> usize {
     // `batch` is `statement*` and matches the empty string, so it cannot fail.
     let Ok(mut pairs) = FortiosParser::parse(Rule::batch, slice) else {
-        return Ok(0);
+        return 0;
     };
     let Some(batch) = pairs.next() else {
-        return Ok(0);
+        return 0;
     };
+    // One pass over all pairs in order (statements, then their arguments): cheaper than
+    // building a nested `Pairs` per statement.
+    let mut open: Option<Open> = None;
     let mut consumed = 0;
-    let mut scratch = Vec::with_capacity(8);
-    for stmt in batch.into_inner() {
-        let end = stmt.as_span().end();
-        if !is_final && end == slice.len() {
-            break;
+    for pair in batch.into_inner().flatten() {
+        let rule = pair.as_rule();
+        let s = pair.as_span();
+        let Some(kind) = statement_kind(rule) else {
+            chunk.args.push(Arg {
+                span: Span::new(base + s.start(), base + s.end()),
+            });
+            continue;
+        };
+        if let Some(o) = open.take() {
+            o.close(base, slice, chunk);
+            if base + consumed >= until {
+                return consumed;
+            }
+        }
+        if !is_final && s.end() == slice.len() {
+            return consumed;
         }
         // The line starts where the previous statement ended (indentation is not in the pair).
-        lower_statement(text, base, consumed, stmt, builder, &mut scratch)?;
-        consumed = end;
+        open = Some(Open {
+            kind,
+            line_start: consumed,
+            start: s.start(),
+            end: s.end(),
+            first_arg: chunk.args.len(),
+        });
+        consumed = s.end();
     }
-    Ok(consumed)
+    if let Some(o) = open {
+        o.close(base, slice, chunk);
+    }
+    consumed
 }
 
-/// Lowers one statement pair (`config_stmt`, `set_stmt`, …) into a node.
-fn lower_statement(
-    text: &str,
-    base: usize,
+/// A statement whose arguments are still being collected.
+struct Open {
+    kind: Kind,
     line_start: usize,
-    pair: Pair<'_, Rule>,
-    builder: &mut TreeBuilder,
-    scratch: &mut Vec<Span>,
-) -> Result<(), ParseError> {
-    let kind = match pair.as_rule() {
-        Rule::config_stmt => Kind::Config,
-        Rule::edit_stmt => Kind::Edit,
+    start: usize,
+    end: usize,
+    first_arg: usize,
+}
+
+impl Open {
+    fn close(self, base: usize, slice: &str, chunk: &mut Chunk) {
+        let stmt = &slice.as_bytes()[self.start..self.end];
+        let mut content_end = stmt.len();
+        while content_end > 0 && matches!(stmt[content_end - 1], b' ' | b'\t' | b'\r' | b'\n') {
+            content_end -= 1;
+        }
+        if let Some(last) = chunk.args.get(self.first_arg..).and_then(<[Arg]>::last) {
+            // A bare word may end in a `\` line continuation, which the trimming above cut off.
+            content_end = content_end.max(last.span.end as usize - base - self.start);
+        }
+        chunk.nodes.push(Node {
+            kind: self.kind,
+            span: Span::new(base + self.line_start, base + self.end),
+            content: Span::new(base + self.start, base + self.start + content_end),
+            parent: tree::NONE,
+            subtree_end: 0,
+            args: (self.first_arg as u32, chunk.args.len() as u32),
+        });
+    }
+}
+
+/// The node kind of a statement rule; `None` for argument rules.
+fn statement_kind(rule: Rule) -> Option<Kind> {
+    Some(match rule {
         Rule::set_stmt => Kind::Set,
-        Rule::unset_stmt => Kind::Unset,
+        Rule::edit_stmt => Kind::Edit,
         Rule::next_stmt => Kind::Next,
         Rule::end_stmt => Kind::End,
+        Rule::config_stmt => Kind::Config,
+        Rule::unset_stmt => Kind::Unset,
         Rule::script_stmt => Kind::Script,
         Rule::comment_line => Kind::Comment,
         Rule::blank_line | Rule::blank_at_end => Kind::Blank,
         Rule::pager_line => Kind::Pager,
         Rule::prompt_line => Kind::Prompt,
-        other => unreachable!("lower_statement: unexpected rule {other:?}"),
-    };
-    let s = pair.as_span();
-    let span = Span::new(base + line_start, base + s.end());
-    let stmt = s.as_str().as_bytes();
-    let mut content_end = stmt.len();
-    while content_end > 0 && matches!(stmt[content_end - 1], b' ' | b'\t' | b'\r' | b'\n') {
-        content_end -= 1;
-    }
-    scratch.clear();
-    scratch.extend(pair.into_inner().map(|p| {
-        let a = p.as_span();
-        Span::new(base + a.start(), base + a.end())
-    }));
-    if let Some(last) = scratch.last() {
-        // A bare word may end in a `\` line continuation, which the trimming above cut off.
-        content_end = content_end.max(last.end as usize - base - s.start());
-    }
-    let content = Span::new(base + s.start(), base + s.start() + content_end);
-    builder
-        .push(kind, span, content, scratch.iter().copied())
-        .map_err(|e| structure_error(text, e, content))
+        _ => return None,
+    })
 }
 
 fn structure_error(text: &str, e: StructureError, at: Span) -> ParseError {

@@ -112,117 +112,75 @@ pub struct Warning {
 /// Nesting limit. Real backups reach 9 levels; this guards against adversarial input.
 pub const MAX_DEPTH: usize = 64;
 
-/// Builds the tree from statements in source order, keeping a stack of open blocks.
-#[derive(Default)]
-pub struct TreeBuilder {
-    pub tree: Tree,
-    stack: Vec<NodeId>,
-    pub warnings: Vec<Warning>,
-}
-
-impl TreeBuilder {
-    pub fn with_capacity(nodes: usize) -> TreeBuilder {
-        TreeBuilder {
-            tree: Tree {
-                nodes: Vec::with_capacity(nodes),
-                args: Vec::with_capacity(nodes * 2),
-            },
-            stack: Vec::new(),
-            warnings: Vec::new(),
-        }
-    }
-
-    fn top(&self) -> Option<NodeId> {
-        self.stack.last().copied()
-    }
-
-    fn top_kind(&self) -> Option<Kind> {
-        self.top().map(|id| self.tree.nodes[id as usize].kind)
-    }
-
-    fn close_top(&mut self) {
-        if let Some(id) = self.stack.pop() {
-            let end = self.tree.nodes.len() as NodeId;
-            self.tree.nodes[id as usize].subtree_end = end;
-        }
-    }
-
-    /// Adds one statement. `args` are the spans of its arguments.
-    pub fn push(
-        &mut self,
-        kind: Kind,
-        span: Span,
-        content: Span,
-        args: impl IntoIterator<Item = Span>,
-    ) -> Result<(), StructureError> {
+/// Links statements (in source order, `parent`/`subtree_end` not yet set) into a tree with a
+/// stack of open blocks, in place. Returns the leniency warnings, or the first statement that
+/// does not fit the nesting.
+pub fn link(nodes: &mut [Node]) -> Result<Vec<Warning>, (StructureError, usize)> {
+    let mut stack: Vec<usize> = Vec::with_capacity(MAX_DEPTH);
+    let mut warnings = Vec::new();
+    for i in 0..nodes.len() {
+        let kind = nodes[i].kind;
+        let top_kind = stack.last().map(|&t| nodes[t].kind);
         // Decide where the statement goes before adding it.
         match kind {
-            Kind::End => match self.top_kind() {
-                None => return Err(StructureError::StrayEnd),
+            Kind::End => match top_kind {
+                None => return Err((StructureError::StrayEnd, i)),
                 // FortiOS accepts `end` as an implicit `next` for an entry left open.
-                Some(Kind::Edit) => self.close_top(),
-                _ => {}
-            },
-            Kind::Next if self.top_kind() != Some(Kind::Edit) => {
-                return Err(StructureError::StrayNext);
-            }
-            Kind::Edit => match self.top_kind() {
-                None => return Err(StructureError::EditOutsideConfig),
                 Some(Kind::Edit) => {
-                    let open = self.tree.nodes[self.top().unwrap_or(0) as usize].content;
-                    self.warnings.push(Warning {
-                        span: open,
-                        message: "`edit` closed by the next `edit` without `next`".to_owned(),
-                    });
-                    self.close_top();
+                    if let Some(t) = stack.pop() {
+                        nodes[t].subtree_end = i as NodeId;
+                    }
                 }
                 _ => {}
             },
-            Kind::Set | Kind::Unset if self.stack.is_empty() => {
-                return Err(StructureError::SetOutsideBlock);
+            Kind::Next if top_kind != Some(Kind::Edit) => {
+                return Err((StructureError::StrayNext, i));
             }
-            Kind::Config if self.stack.len() >= MAX_DEPTH => return Err(StructureError::TooDeep),
+            Kind::Edit => match top_kind {
+                None => return Err((StructureError::EditOutsideConfig, i)),
+                Some(Kind::Edit) => {
+                    if let Some(t) = stack.pop() {
+                        warnings.push(Warning {
+                            span: nodes[t].content,
+                            message: "`edit` closed by the next `edit` without `next`".to_owned(),
+                        });
+                        nodes[t].subtree_end = i as NodeId;
+                    }
+                }
+                _ => {}
+            },
+            Kind::Set | Kind::Unset if stack.is_empty() => {
+                return Err((StructureError::SetOutsideBlock, i));
+            }
+            Kind::Config if stack.len() >= MAX_DEPTH => return Err((StructureError::TooDeep, i)),
             _ => {}
         }
-        let id = self.tree.nodes.len() as NodeId;
-        let first = self.tree.args.len() as u32;
-        self.tree
-            .args
-            .extend(args.into_iter().map(|span| Arg { span }));
-        let last = self.tree.args.len() as u32;
-        self.tree.nodes.push(Node {
-            kind,
-            span,
-            content,
-            parent: self.top().unwrap_or(NONE),
-            subtree_end: id + 1,
-            args: (first, last),
-        });
+        let node = &mut nodes[i];
+        node.parent = stack.last().map_or(NONE, |&t| t as NodeId);
+        node.subtree_end = i as NodeId + 1;
         match kind {
-            Kind::Config | Kind::Edit => self.stack.push(id),
-            Kind::End | Kind::Next => self.close_top(),
+            Kind::Config | Kind::Edit => stack.push(i),
+            Kind::End | Kind::Next => {
+                if let Some(t) = stack.pop() {
+                    nodes[t].subtree_end = i as NodeId + 1;
+                }
+            }
             _ => {}
         }
-        Ok(())
     }
-
-    /// Closes whatever is still open at the end of the input (a fragment without its final
-    /// `end`: a warning, not an error).
-    pub fn finish(mut self) -> (Tree, Vec<Warning>) {
-        if let Some(&outer) = self.stack.first() {
-            let n = self.stack.len();
-            let node = self.tree.nodes[outer as usize];
-            self.warnings.push(Warning {
-                span: node.content,
-                message: format!(
-                    "input ends with {n} block{} still open (missing final `end`); read as a fragment",
-                    if n == 1 { "" } else { "s" }
-                ),
-            });
-        }
-        while !self.stack.is_empty() {
-            self.close_top();
-        }
-        (self.tree, self.warnings)
+    // Whatever is still open at the end of the input: a fragment without its final `end`.
+    if let Some(&outer) = stack.first() {
+        let n = stack.len();
+        warnings.push(Warning {
+            span: nodes[outer].content,
+            message: format!(
+                "input ends with {n} block{} still open (missing final `end`); read as a fragment",
+                if n == 1 { "" } else { "s" }
+            ),
+        });
     }
+    for t in stack {
+        nodes[t].subtree_end = nodes.len() as NodeId;
+    }
+    Ok(warnings)
 }
