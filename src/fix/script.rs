@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use super::plan::{Action, Plan, REISSUE_DROPS, Recreate};
-use crate::model::{HolderKind, Model, ScopeKind, Token};
+use crate::model::{Model, ScopeKind, Token};
 use crate::parse::Kind;
 use crate::parse::value::quote;
 
@@ -74,26 +74,14 @@ struct HolderRef {
 fn holders(m: &Model<'_>, t: &Token) -> Vec<HolderRef> {
     t.holders
         .iter()
-        .map(|h| match h.kind {
-            HolderKind::User => {
-                let u = &m.users[h.index];
-                HolderRef {
-                    scope: m.scopes[u.scope].kind.clone(),
-                    table: "user local",
-                    name: u.name.clone(),
-                    two_factor: u.two_factor.as_ref().map(|a| a.value.clone()),
-                    serial: t.serial.clone(),
-                }
-            }
-            HolderKind::Admin => {
-                let a = &m.admins[h.index];
-                HolderRef {
-                    scope: m.scopes[a.scope].kind.clone(),
-                    table: "system admin",
-                    name: a.name.clone(),
-                    two_factor: a.two_factor.as_ref().map(|x| x.value.clone()),
-                    serial: t.serial.clone(),
-                }
+        .map(|h| {
+            let v = m.holder(h);
+            HolderRef {
+                scope: m.scopes[v.scope].kind.clone(),
+                table: v.table(),
+                name: v.name.to_owned(),
+                two_factor: v.two_factor.map(|a| a.value.clone()),
+                serial: t.serial.clone(),
             }
         })
         .collect()

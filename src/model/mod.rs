@@ -16,8 +16,8 @@ use std::collections::HashMap;
 use crate::parse::{Document, Kind, NodeId, Warning};
 pub use header::Header;
 pub use objects::{
-    Admin, Attr, CentralManagement, EmailServer, FtmPush, Holder, HolderKind, LocalUser,
-    SystemGlobal, Token, TokenKind, TokenState,
+    Admin, Attr, CentralManagement, EmailServer, FtmPush, Holder, HolderKind, HolderView,
+    LocalUser, SystemGlobal, Token, TokenKind, TokenState,
 };
 
 /// Index of a scope in [`Model::scopes`].
@@ -318,12 +318,54 @@ impl<'a> Model<'a> {
         }
     }
 
+    /// A holder seen through what users and admins have in common.
+    pub fn holder(&self, h: &Holder) -> HolderView<'_> {
+        match h.kind {
+            HolderKind::User => {
+                let u = &self.users[h.index];
+                HolderView {
+                    kind: h.kind,
+                    name: &u.name,
+                    entry: u.entry,
+                    scope: u.scope,
+                    two_factor: u.two_factor.as_ref(),
+                    fortitoken: u.fortitoken.as_ref(),
+                    email_to: u.email_to.as_ref(),
+                    sms_phone: u.sms_phone.as_ref(),
+                }
+            }
+            HolderKind::Admin => {
+                let a = &self.admins[h.index];
+                HolderView {
+                    kind: h.kind,
+                    name: &a.name,
+                    entry: a.entry,
+                    scope: a.scope,
+                    two_factor: a.two_factor.as_ref(),
+                    fortitoken: a.fortitoken.as_ref(),
+                    email_to: a.email_to.as_ref(),
+                    sms_phone: a.sms_phone.as_ref(),
+                }
+            }
+        }
+    }
+
+    /// Every local user, then every admin.
+    pub fn people(&self) -> impl Iterator<Item = HolderView<'_>> + '_ {
+        let users = (0..self.users.len()).map(|index| Holder {
+            kind: HolderKind::User,
+            index,
+        });
+        let admins = (0..self.admins.len()).map(|index| Holder {
+            kind: HolderKind::Admin,
+            index,
+        });
+        users.chain(admins).map(move |h| self.holder(&h))
+    }
+
     /// Name of a holder (user or admin).
     pub fn holder_name(&self, h: &Holder) -> &str {
-        match h.kind {
-            HolderKind::User => &self.users[h.index].name,
-            HolderKind::Admin => &self.admins[h.index].name,
-        }
+        self.holder(h).name
     }
 
     /// The VDOM a scope stands for (`None` for global and non-VDOM units).

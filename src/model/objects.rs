@@ -67,6 +67,47 @@ pub struct Holder {
     pub index: usize,
 }
 
+/// A user or admin seen through the two-factor settings they share.
+#[derive(Clone, Copy, Debug)]
+pub struct HolderView<'m> {
+    pub kind: HolderKind,
+    pub name: &'m str,
+    pub entry: NodeId,
+    pub scope: ScopeId,
+    pub two_factor: Option<&'m Attr>,
+    pub fortitoken: Option<&'m Attr>,
+    pub email_to: Option<&'m Attr>,
+    pub sms_phone: Option<&'m Attr>,
+}
+
+impl HolderView<'_> {
+    /// The table the holder lives in (`user local`, `system admin`).
+    pub fn table(&self) -> &'static str {
+        match self.kind {
+            HolderKind::User => "user local",
+            HolderKind::Admin => "system admin",
+        }
+    }
+
+    /// Object path for findings: `user local/alice`.
+    pub fn object(&self) -> String {
+        format!("{}/{}", self.table(), self.name)
+    }
+
+    /// `user "alice"`, `admin "boss"`.
+    pub fn describe(&self) -> String {
+        match self.kind {
+            HolderKind::User => format!("user \"{}\"", self.name),
+            HolderKind::Admin => format!("admin \"{}\"", self.name),
+        }
+    }
+
+    /// The `set fortitoken` statement, or the `edit` of the holder.
+    pub fn token_line(&self) -> NodeId {
+        self.fortitoken.map_or(self.entry, |a| a.node)
+    }
+}
+
 /// One entry of `config user fortitoken`.
 #[derive(Clone, Debug)]
 pub struct Token {

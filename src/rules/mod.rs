@@ -27,7 +27,7 @@ mod unknown_token_reference;
 
 pub use finding::{Finding, Label, Severity};
 
-use crate::model::{Holder, HolderKind, Model, Token};
+use crate::model::{Holder, Model, Token};
 use crate::parse::NodeId;
 
 /// What every rule declares about itself.
@@ -145,22 +145,8 @@ impl FindingBuilder<'_, '_> {
 /// The statement that assigns a holder its token (`set fortitoken`, else its `edit`), and a
 /// description (`user "alice"`).
 pub(crate) fn holder_ref(m: &Model<'_>, h: &Holder) -> (NodeId, String) {
-    match h.kind {
-        HolderKind::User => {
-            let u = &m.users[h.index];
-            (
-                u.fortitoken.as_ref().map_or(u.entry, |a| a.node),
-                format!("user \"{}\"", u.name),
-            )
-        }
-        HolderKind::Admin => {
-            let a = &m.admins[h.index];
-            (
-                a.fortitoken.as_ref().map_or(a.entry, |x| x.node),
-                format!("admin \"{}\"", a.name),
-            )
-        }
-    }
+    let v = m.holder(h);
+    (v.token_line(), v.describe())
 }
 
 /// Runs every rule of the registry over the models of a run.

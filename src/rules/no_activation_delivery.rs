@@ -1,8 +1,8 @@
 //! FTK007: a token that still needs activation is held by someone with neither `email-to` nor
 //! `sms-phone`, so the activation code cannot reach them.
 
-use super::{Context, Finding, FindingBuilder, Rule, RuleMeta, Severity, holder_ref};
-use crate::model::{HolderKind, TokenKind};
+use super::{Context, Finding, FindingBuilder, Rule, RuleMeta, Severity};
+use crate::model::TokenKind;
 
 pub static META: RuleMeta = RuleMeta {
     code: "FTK007",
@@ -36,43 +36,25 @@ impl Rule for NoActivationDelivery {
                 .filter(|t| t.kind != TokenKind::Hardware && t.reg_id.is_none())
             {
                 for h in &t.holders {
-                    let (email, sms, name, object, vdom) = match h.kind {
-                        HolderKind::User => {
-                            let u = &m.users[h.index];
-                            (
-                                &u.email_to,
-                                &u.sms_phone,
-                                &u.name,
-                                format!("user local/{}", u.name),
-                                m.vdom(u.scope),
-                            )
-                        }
-                        HolderKind::Admin => {
-                            let a = &m.admins[h.index];
-                            (
-                                &a.email_to,
-                                &a.sms_phone,
-                                &a.name,
-                                format!("system admin/{}", a.name),
-                                None,
-                            )
-                        }
-                    };
-                    if email.is_some() || sms.is_some() {
+                    let v = m.holder(h);
+                    if v.email_to.is_some() || v.sms_phone.is_some() {
                         continue;
                     }
-                    let (node, what) = holder_ref(m, h);
                     let mut f = b.at(
-                        node,
+                        v.token_line(),
                         "no email-to or sms-phone",
-                        format!("token {} awaits activation but {what} has no email address or phone number to receive the code", t.serial),
+                        format!(
+                            "token {} awaits activation but {} has no email address or phone number to receive the code",
+                            t.serial,
+                            v.describe()
+                        ),
                         "set `email-to` (or `sms-phone`) on the holder so FortiGate can deliver the activation code",
                     );
                     f.related
                         .push(b.label(t.entry, "token awaiting activation"));
-                    f.vdom = vdom.map(str::to_owned);
-                    f.object = object;
-                    f.user = Some(name.clone());
+                    f.vdom = m.vdom(v.scope).map(str::to_owned);
+                    f.object = v.object();
+                    f.user = Some(v.name.to_owned());
                     f.token = Some(t.serial.clone());
                     out.push(f);
                 }

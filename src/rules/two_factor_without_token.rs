@@ -32,46 +32,22 @@ impl Rule for TwoFactorWithoutToken {
                 file,
                 model: m,
             };
-            let help = "assign a token (`set fortitoken \"<serial>\"`) or choose another two-factor method";
-            for u in &m.users {
-                let Some(tf) = wants_token(u.two_factor.as_ref()) else {
+            for v in m.people() {
+                let Some(tf) = wants_token(v.two_factor) else {
                     continue;
                 };
-                if u.fortitoken.is_some() {
+                if v.fortitoken.is_some() {
                     continue;
                 }
                 let mut f = b.at(
                     tf.node,
-                    "no `set fortitoken` in this user",
-                    format!(
-                        "user \"{}\" requires a FortiToken but has none assigned",
-                        u.name
-                    ),
-                    help,
+                    format!("no `set fortitoken` in this {}", if v.table() == "user local" { "user" } else { "admin" }),
+                    format!("{} requires a FortiToken but has none assigned", v.describe()),
+                    "assign a token (`set fortitoken \"<serial>\"`) or choose another two-factor method",
                 );
-                f.vdom = m.vdom(u.scope).map(str::to_owned);
-                f.object = format!("user local/{}", u.name);
-                f.user = Some(u.name.clone());
-                out.push(f);
-            }
-            for a in &m.admins {
-                let Some(tf) = wants_token(a.two_factor.as_ref()) else {
-                    continue;
-                };
-                if a.fortitoken.is_some() {
-                    continue;
-                }
-                let mut f = b.at(
-                    tf.node,
-                    "no `set fortitoken` in this admin",
-                    format!(
-                        "admin \"{}\" requires a FortiToken but has none assigned",
-                        a.name
-                    ),
-                    help,
-                );
-                f.object = format!("system admin/{}", a.name);
-                f.user = Some(a.name.clone());
+                f.vdom = m.vdom(v.scope).map(str::to_owned);
+                f.object = v.object();
+                f.user = Some(v.name.to_owned());
                 out.push(f);
             }
         }

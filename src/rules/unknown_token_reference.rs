@@ -2,6 +2,7 @@
 //! defines (users: in their VDOM; admins: in any VDOM).
 
 use super::{Context, Finding, FindingBuilder, Rule, RuleMeta, Severity};
+use crate::model::HolderKind;
 
 pub static META: RuleMeta = RuleMeta {
     code: "FTK004",
@@ -28,49 +29,57 @@ impl Rule for UnknownTokenReference {
                 file,
                 model: m,
             };
-            for u in &m.users {
-                let Some(ft) = &u.fortitoken else { continue };
-                if m.tokens
-                    .iter()
-                    .any(|t| t.serial == ft.value && m.user_sees(u.scope, t.scope))
-                {
+            for v in m.people() {
+                let Some(ft) = v.fortitoken else { continue };
+                // Users see tokens of their own VDOM; admins see every VDOM.
+                let visible = |t: &&crate::model::Token| {
+                    t.serial == ft.value
+                        && (v.kind == HolderKind::Admin || m.user_sees(v.scope, t.scope))
+                };
+                if m.tokens.iter().any(|t| visible(&t)) {
                     continue;
                 }
-                let elsewhere = m.tokens.iter().find(|t| t.serial == ft.value);
+                let (message, help) = match v.kind {
+                    HolderKind::User => (
+                        format!(
+                            "{} names token {}, which is not defined in {}",
+                            v.describe(),
+                            ft.value,
+                            m.vdom(v.scope)
+                                .map_or("this unit".to_owned(), |x| format!("VDOM {x}"))
+                        ),
+                        "add the token to `config user fortitoken` in the same VDOM (import or activate it), \
+                         or assign the user a token that exists",
+                    ),
+                    HolderKind::Admin => (
+                        format!(
+                            "{} names token {}, which no VDOM defines",
+                            v.describe(),
+                            ft.value
+                        ),
+                        "add the token to `config user fortitoken` in the management VDOM, or assign the \
+                         admin a token that exists",
+                    ),
+                };
                 let mut f = b.at(
                     ft.node,
-                    "no such token here",
-                    format!("user \"{}\" names token {}, which is not defined in {}", u.name, ft.value,
-                        m.vdom(u.scope).map_or("this unit".to_owned(), |v| format!("VDOM {v}"))),
-                    "add the token to `config user fortitoken` in the same VDOM (import or activate it), \
-                     or assign the user a token that exists",
+                    if v.kind == HolderKind::User {
+                        "no such token here"
+                    } else {
+                        "no such token"
+                    },
+                    message,
+                    help,
                 );
-                if let Some(t) = elsewhere {
+                if let Some(t) = m.tokens.iter().find(|t| t.serial == ft.value) {
                     f.related.push(b.label(
                         t.entry,
                         format!("defined in {} only", m.scopes[t.scope].label()),
                     ));
                 }
-                f.vdom = m.vdom(u.scope).map(str::to_owned);
-                f.object = format!("user local/{}", u.name);
-                f.user = Some(u.name.clone());
-                f.token = Some(ft.value.clone());
-                out.push(f);
-            }
-            for a in &m.admins {
-                let Some(ft) = &a.fortitoken else { continue };
-                if m.tokens.iter().any(|t| t.serial == ft.value) {
-                    continue;
-                }
-                let mut f = b.at(
-                    ft.node,
-                    "no such token",
-                    format!("admin \"{}\" names token {}, which no VDOM defines", a.name, ft.value),
-                    "add the token to `config user fortitoken` in the management VDOM, or assign the \
-                     admin a token that exists",
-                );
-                f.object = format!("system admin/{}", a.name);
-                f.user = Some(a.name.clone());
+                f.vdom = m.vdom(v.scope).map(str::to_owned);
+                f.object = v.object();
+                f.user = Some(v.name.to_owned());
                 f.token = Some(ft.value.clone());
                 out.push(f);
             }
