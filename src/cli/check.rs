@@ -8,10 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use super::args::{CheckArgs, CheckFormat};
 use super::lint::{Session, exit_code};
-use super::{EXIT_ERROR, analyse, now, print, use_color};
+use super::{EXIT_ERROR, analyse_one, load_one, now, print, progress, use_color};
 use crate::model::Model;
-use crate::report::{self, Report};
-use crate::rules::Finding;
+use crate::parse;
+use crate::report::{self, Report, ReportFile};
+use crate::rules::{FileFacts, Finding};
 
 pub fn run(args: &CheckArgs) -> u8 {
     match run_inner(args) {
@@ -24,18 +25,46 @@ pub fn run(args: &CheckArgs) -> u8 {
 }
 
 fn run_inner(args: &CheckArgs) -> Result<u8, String> {
-    let session = Session::open(&args.input.paths, &args.rules)?;
+    use rayon::prelude::*;
+    let session = Session::discover(&args.input.paths, &args.rules)?;
     let baseline = match &args.baseline {
         Some(p) => Some(Baseline::load(p)?),
         None => None,
     };
-    let (files, models) = analyse(&session.loaded);
-    let mut findings = session.findings(&models, &args.rules, args.input.now.unwrap_or_else(now));
+    let now = args.input.now.unwrap_or_else(now);
+    let human = args.format == CheckFormat::Human;
+    let bar = progress::bar_for_inputs(&session.inputs);
+    let checked: Vec<Checked> = (0..session.inputs.len())
+        .into_par_iter()
+        .map(|i| {
+            let c = check_one(&session, i, args, now, human);
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+            c
+        })
+        .collect();
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let mut files = Vec::with_capacity(checked.len());
+    let mut findings = Vec::new();
+    let mut facts = Vec::new();
+    for c in checked {
+        files.push(c.file);
+        findings.extend(c.findings);
+        facts.extend(c.facts);
+    }
+    let run = session.run_findings(&facts, &findings, &args.rules, now);
+    findings.extend(run);
     if let Some(path) = &args.write_baseline {
         Baseline::from_findings(&findings, &files).save(path)?;
     }
     if let Some(b) = &baseline {
         findings.retain(|f| !b.contains(&key(f, &files[f.primary.file].path)));
+    }
+    if human {
+        restore_texts(&session, &mut files, &findings);
     }
     let mut report = Report {
         files,
@@ -43,9 +72,6 @@ fn run_inner(args: &CheckArgs) -> Result<u8, String> {
         show_secrets: args.rules.show_secrets,
     };
     report.sort();
-    if args.format == CheckFormat::Human {
-        load_secrets(&mut report, &models);
-    }
     let out = match args.format {
         CheckFormat::Human => {
             let mut buf = if use_color(args.input.color) {
@@ -74,20 +100,81 @@ fn run_inner(args: &CheckArgs) -> Result<u8, String> {
     ))
 }
 
-/// Only files that show a snippet pay for finding their secrets.
-pub fn load_secrets(report: &mut Report<'_>, models: &[Option<Model<'_>>]) {
-    let mut shown = vec![false; report.files.len()];
-    for f in &report.findings {
-        shown[f.primary.file] = true;
-        for l in &f.related {
-            shown[l.file] = true;
+/// One file, checked.
+struct Checked {
+    file: ReportFile<'static>,
+    findings: Vec<Finding>,
+    facts: Option<FileFacts>,
+}
+
+/// Everything that needs a file's text and tree happens here, so that a directory run holds at
+/// most one tree per thread: the file rules run, the positions every later report may need are
+/// worked out, and the text is kept only when a human report will show a snippet of it.
+fn check_one(session: &Session, i: usize, args: &CheckArgs, now: u64, human: bool) -> Checked {
+    let loaded = load_one(&session.inputs[i]);
+    let (mut file, model) = analyse_one(&loaded);
+    let mut findings = Vec::new();
+    let mut facts = None;
+    let stdin = session.path(i).as_os_str() == "-";
+    let keep = match &model {
+        Some(m) => {
+            findings = session.file_findings(i, m, &args.rules, now);
+            let f = FileFacts::from_model(i, m);
+            let keep = human && (stdin || !findings.is_empty() || !file.warnings.is_empty());
+            if keep {
+                file.secrets = m.secret_spans();
+            }
+            let mut offsets: Vec<u32> = Vec::new();
+            for fi in &findings {
+                for l in std::iter::once(&fi.primary).chain(&fi.related) {
+                    offsets.extend([l.span.start, l.span.end]);
+                }
+            }
+            offsets.extend(file.warnings.iter().map(|w| w.span.start));
+            for t in &f.tokens {
+                offsets.extend([t.entry.start, t.entry.end]);
+                if let Some((_, s)) = &t.licence {
+                    offsets.extend([s.start, s.end]);
+                }
+            }
+            if let Some(fm) = &f.fortimanager {
+                offsets.extend([fm.span.start, fm.span.end]);
+            }
+            if !offsets.is_empty() {
+                file.remember_positions(offsets);
+            }
+            facts = Some(f);
+            keep
+        }
+        // A parse error shows a snippet in the human report.
+        None => human && file.error.as_ref().is_some_and(|e| e.span.is_some()),
+    };
+    drop(model);
+    Checked {
+        file: file.into_owned(keep),
+        findings,
+        facts,
+    }
+}
+
+/// Reads again the files that a run rule (FTK012, FTK011) points into but whose text was
+/// dropped, so the human report can show the snippet.
+fn restore_texts(session: &Session, files: &mut [ReportFile<'static>], findings: &[Finding]) {
+    let mut wanted = BTreeSet::new();
+    for f in findings {
+        for l in std::iter::once(&f.primary).chain(&f.related) {
+            wanted.insert(l.file);
         }
     }
-    for (i, file) in report.files.iter_mut().enumerate() {
-        if (shown[i] || !file.warnings.is_empty())
-            && let Some(m) = &models[i]
-        {
-            file.secrets = m.secret_spans();
+    for i in wanted {
+        if files[i].text.is_some() || files[i].error.is_some() {
+            continue;
+        }
+        if let Ok(src) = load_one(&session.inputs[i]).source {
+            let secrets = parse::parse(&src.text)
+                .map(|d| Model::build(d).secret_spans())
+                .unwrap_or_default();
+            files[i].restore_text(src.text, secrets);
         }
     }
 }

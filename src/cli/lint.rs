@@ -9,9 +9,9 @@ use super::inputs::{self, Input};
 use super::{EXIT_ERROR, EXIT_FINDINGS, Loaded, load_all};
 use crate::config::{self, Config};
 use crate::model::Model;
-use crate::rules::{self, Finding, Severity, registry};
+use crate::rules::{self, FileFacts, Finding, Severity, registry};
 
-/// The inputs of a run, their configs, and their loaded sources.
+/// The inputs of a run, their configs, and (for commands that hold every file) their sources.
 pub struct Session {
     pub inputs: Vec<Input>,
     pub configs: Vec<Config>,
@@ -19,8 +19,8 @@ pub struct Session {
 }
 
 impl Session {
-    /// Validates the rule options, finds the inputs and their configs, reads the files.
-    pub fn open(paths: &[PathBuf], args: &RuleArgs) -> Result<Session, String> {
+    /// Validates the rule options and finds the inputs and their configs; reads nothing yet.
+    pub fn discover(paths: &[PathBuf], args: &RuleArgs) -> Result<Session, String> {
         for key in args.select.iter().chain(&args.ignore) {
             if !registry::RULES
                 .iter()
@@ -33,12 +33,18 @@ impl Session {
         }
         let inputs = inputs::discover(paths);
         let configs = configs_for(&inputs, args.config.as_deref())?;
-        let loaded = load_all(&inputs);
         Ok(Session {
             inputs,
             configs,
-            loaded,
+            loaded: Vec::new(),
         })
+    }
+
+    /// [`Session::discover`], then reads every file.
+    pub fn open(paths: &[PathBuf], args: &RuleArgs) -> Result<Session, String> {
+        let mut s = Session::discover(paths, args)?;
+        s.loaded = load_all(&s.inputs);
+        Ok(s)
     }
 
     pub fn path(&self, i: usize) -> &Path {
@@ -47,21 +53,63 @@ impl Session {
         }
     }
 
-    /// Runs the rules over `models` (indexed like the inputs) and applies the settings.
+    /// Every rule over models held in memory (indexed like the inputs), settings applied.
     pub fn findings(
         &self,
         models: &[Option<Model<'_>>],
         args: &RuleArgs,
         now: u64,
     ) -> Vec<Finding> {
-        let migration = self
-            .configs
-            .iter()
-            .map(|c| args.migration || c.migration)
-            .collect();
-        let raw = rules::run(models, now, migration);
-        let paths: Vec<&Path> = (0..self.inputs.len()).map(|i| self.path(i)).collect();
-        apply_settings(raw, args, &self.configs, models, &paths)
+        let mut all = Vec::new();
+        let mut facts = Vec::new();
+        for (i, m) in models.iter().enumerate() {
+            if let Some(m) = m {
+                all.extend(self.file_findings(i, m, args, now));
+                facts.push(FileFacts::from_model(i, m));
+            }
+        }
+        let run = self.run_findings(&facts, &all, args, now);
+        all.extend(run);
+        all
+    }
+
+    /// The file rules over one file, settings applied.
+    pub fn file_findings(
+        &self,
+        i: usize,
+        m: &Model<'_>,
+        args: &RuleArgs,
+        now: u64,
+    ) -> Vec<Finding> {
+        let cfg = &self.configs[i];
+        rules::run_file(i, m, now, args.migration || cfg.migration)
+            .into_iter()
+            .filter_map(|mut f| {
+                (admit(&mut f, args, cfg, self.path(i)) && !rules::suppressed_by_comment(m, &f))
+                    .then_some(f)
+            })
+            .collect()
+    }
+
+    /// The run rules over the facts of every file, settings applied.
+    pub fn run_findings(
+        &self,
+        facts: &[FileFacts],
+        prior: &[Finding],
+        args: &RuleArgs,
+        now: u64,
+    ) -> Vec<Finding> {
+        rules::run_run(facts, prior, now)
+            .into_iter()
+            .filter_map(|mut f| {
+                let file = f.primary.file;
+                let suppressed = facts
+                    .iter()
+                    .any(|x| x.file == file && x.suppresses(f.code, f.token.as_deref()));
+                (admit(&mut f, args, &self.configs[file], self.path(file)) && !suppressed)
+                    .then_some(f)
+            })
+            .collect()
     }
 }
 
@@ -97,41 +145,22 @@ pub fn configs_for(inputs: &[Input], explicit: Option<&Path>) -> Result<Vec<Conf
     Ok(out)
 }
 
-/// Applies `--select`/`--ignore`, per-rule severities, `[[ignore]]` entries and
-/// `fortilint: ignore` comments.
-pub fn apply_settings(
-    findings: Vec<Finding>,
-    args: &RuleArgs,
-    configs: &[Config],
-    models: &[Option<Model<'_>>],
-    paths: &[&Path],
-) -> Vec<Finding> {
-    findings
-        .into_iter()
-        .filter_map(|mut f| {
-            let file = f.primary.file;
-            if !args.select.is_empty()
-                && !args.select.iter().any(|k| matches_rule(k, f.code, f.name))
-            {
-                return None;
-            }
-            if args.ignore.iter().any(|k| matches_rule(k, f.code, f.name)) {
-                return None;
-            }
-            let cfg = &configs[file];
-            f.severity = cfg.severity(&f)?;
-            if cfg.ignores(&f, paths[file]) {
-                return None;
-            }
-            if models[file]
-                .as_ref()
-                .is_some_and(|m| rules::suppressed_by_comment(m, &f))
-            {
-                return None;
-            }
-            Some(f)
-        })
-        .collect()
+/// Applies `--select`/`--ignore`, the per-rule severity and the `[[ignore]]` entries of the
+/// file's config: whether the finding stays (its severity adjusted).
+pub fn admit(f: &mut Finding, args: &RuleArgs, cfg: &Config, path: &Path) -> bool {
+    if !args.select.is_empty() && !args.select.iter().any(|k| matches_rule(k, f.code, f.name)) {
+        return false;
+    }
+    if args.ignore.iter().any(|k| matches_rule(k, f.code, f.name)) {
+        return false;
+    }
+    match cfg.severity(f) {
+        None => false,
+        Some(s) => {
+            f.severity = s;
+            !cfg.ignores(f, path)
+        }
+    }
 }
 
 /// 2 if any file failed, else 1 if a finding reaches the threshold, else 0.

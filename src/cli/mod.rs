@@ -52,33 +52,35 @@ pub struct Loaded {
 /// Reads every input. Unreadable, binary, encrypted and YAML files become errors here.
 pub fn load_all(inputs: &[Input]) -> Vec<Loaded> {
     use rayon::prelude::*;
-    inputs
-        .par_iter()
-        .map(|input| match input {
-            Input::File(path) => Loaded {
-                display: display_path(path),
-                source: SourceFile::load(path).map_err(|e| FileError {
-                    status: e.status(),
-                    message: e.message(),
-                    hint: e.hint().to_owned(),
-                    span: None,
-                    label: String::new(),
-                    line_col: e.line_col,
-                }),
-            },
-            Input::Unreadable(path, why) => Loaded {
-                display: display_path(path),
-                source: Err(FileError {
-                    status: "unreadable",
-                    message: format!("cannot read: {why}"),
-                    hint: "check the permissions of the file or folder".to_owned(),
-                    span: None,
-                    label: String::new(),
-                    line_col: None,
-                }),
-            },
-        })
-        .collect()
+    inputs.par_iter().map(load_one).collect()
+}
+
+/// Reads one input.
+pub fn load_one(input: &Input) -> Loaded {
+    match input {
+        Input::File(path) => Loaded {
+            display: display_path(path),
+            source: SourceFile::load(path).map_err(|e| FileError {
+                status: e.status(),
+                message: e.message(),
+                hint: e.hint().to_owned(),
+                span: None,
+                label: String::new(),
+                line_col: e.line_col,
+            }),
+        },
+        Input::Unreadable(path, why) => Loaded {
+            display: display_path(path),
+            source: Err(FileError {
+                status: "unreadable",
+                message: format!("cannot read: {why}"),
+                hint: "check the permissions of the file or folder".to_owned(),
+                span: None,
+                label: String::new(),
+                line_col: None,
+            }),
+        },
+    }
 }
 
 /// Parses and models every loaded file. Returns the report entries and, for each file that
@@ -103,7 +105,7 @@ pub fn analyse(loaded: &[Loaded]) -> (Vec<ReportFile<'_>>, Vec<Option<Model<'_>>
     results.into_iter().unzip()
 }
 
-fn analyse_one(l: &Loaded) -> (ReportFile<'_>, Option<Model<'_>>) {
+pub fn analyse_one(l: &Loaded) -> (ReportFile<'_>, Option<Model<'_>>) {
     let src = match &l.source {
         Ok(src) => src,
         Err(e) => {
@@ -112,7 +114,10 @@ fn analyse_one(l: &Loaded) -> (ReportFile<'_>, Option<Model<'_>>) {
             return (f, None);
         }
     };
-    let mut file = ReportFile::new(l.display.clone(), Some(&src.text));
+    let mut file = ReportFile::new(
+        l.display.clone(),
+        Some(std::borrow::Cow::Borrowed(src.text.as_str())),
+    );
     match parse::parse(&src.text) {
         Err(e) => {
             let lines = LineIndex::new(&src.text);

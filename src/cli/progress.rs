@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Loaded;
+use super::inputs::Input;
 
 /// Runs with fewer files and fewer bytes than these finish too fast for a bar.
 const MIN_FILES: usize = 200;
@@ -26,18 +27,33 @@ pub fn wanted(files: usize, bytes: usize) -> bool {
         && (files >= MIN_FILES || bytes >= MIN_BYTES)
 }
 
-/// A bar over the files of a run, if [`wanted`].
+/// A bar over the loaded files of a run, if [`wanted`].
 pub fn bar(loaded: &[Loaded]) -> Option<ProgressBar> {
     let bytes = loaded
         .iter()
         .filter_map(|l| l.source.as_ref().ok())
         .map(|s| s.text.len())
         .sum();
-    if !wanted(loaded.len(), bytes) {
+    bar_for(loaded.len(), bytes)
+}
+
+/// A bar over inputs not read yet (sizes from the file system), if [`wanted`].
+pub fn bar_for_inputs(inputs: &[Input]) -> Option<ProgressBar> {
+    let bytes = inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::File(p) => std::fs::metadata(p).ok().map(|m| m.len() as usize),
+            Input::Unreadable(..) => None,
+        })
+        .sum();
+    bar_for(inputs.len(), bytes)
+}
+
+fn bar_for(files: usize, bytes: usize) -> Option<ProgressBar> {
+    if !wanted(files, bytes) {
         return None;
     }
-    let bar =
-        ProgressBar::with_draw_target(Some(loaded.len() as u64), ProgressDrawTarget::stderr());
+    let bar = ProgressBar::with_draw_target(Some(files as u64), ProgressDrawTarget::stderr());
     if let Ok(style) =
         ProgressStyle::with_template("{spinner} linting {pos}/{len} files {wide_bar} {eta}")
     {

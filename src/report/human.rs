@@ -28,7 +28,7 @@ impl<'r> RunFiles<'r> {
             .files
             .iter()
             .zip(needed)
-            .map(|(f, &need)| match f.text {
+            .map(|(f, &need)| match f.text.as_deref() {
                 Some(t) if need && !report.show_secrets && !f.secrets.is_empty() => {
                     Cow::Owned(redact(t, &f.secrets))
                 }
@@ -62,7 +62,10 @@ impl<'r> Files<'r> for RunFiles<'r> {
 
     fn line_index(&'r self, id: usize, byte_index: usize) -> Result<usize, FilesError> {
         let f = self.files.get(id).ok_or(FilesError::FileMissing)?;
-        Ok(f.lines().line_col(f.text.unwrap_or(""), byte_index).0 - 1)
+        Ok(f.lines()
+            .line_col(f.text.as_deref().unwrap_or(""), byte_index)
+            .0
+            - 1)
     }
 
     fn line_range(&'r self, id: usize, line_index: usize) -> Result<Range<usize>, FilesError> {
@@ -137,7 +140,7 @@ pub fn render(report: &Report<'_>, out: &mut dyn WriteColor) -> std::io::Result<
             let mut d = Diagnostic::error()
                 .with_code(e.status)
                 .with_notes(vec![format!("help: {}", e.hint)]);
-            match (e.span, f.text) {
+            match (e.span, f.text.as_deref()) {
                 (Some(span), Some(_)) => {
                     d = d.with_message(&e.message).with_labels(vec![
                         CsLabel::primary(i, span.range()).with_message(&e.label),

@@ -8,7 +8,9 @@ pub mod human;
 pub mod json;
 pub mod sarif;
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -44,8 +46,11 @@ pub struct FileError {
 pub struct ReportFile<'a> {
     /// Path as shown to the user.
     pub path: String,
-    /// The text, if it was valid UTF-8.
-    pub text: Option<&'a str>,
+    /// The text, if it was valid UTF-8 and is needed (snippets, or positions not known yet).
+    pub text: Option<Cow<'a, str>>,
+    /// Line and column of offsets worked out while the text was at hand (directory runs drop
+    /// the text of files that need no snippet).
+    pub positions: BTreeMap<u32, (usize, usize)>,
     /// Spans of secret values in `text`, masked in every snippet.
     pub secrets: Vec<Span>,
     pub facts: Option<UnitFacts>,
@@ -55,10 +60,11 @@ pub struct ReportFile<'a> {
 }
 
 impl<'a> ReportFile<'a> {
-    pub fn new(path: String, text: Option<&'a str>) -> ReportFile<'a> {
+    pub fn new(path: String, text: Option<Cow<'a, str>>) -> ReportFile<'a> {
         ReportFile {
             path,
             text,
+            positions: BTreeMap::new(),
             secrets: Vec::new(),
             facts: None,
             error: None,
@@ -70,13 +76,49 @@ impl<'a> ReportFile<'a> {
     /// The line index, computed on first use (only files with something to report pay).
     pub fn lines(&self) -> &LineIndex {
         self.lines
-            .get_or_init(|| LineIndex::new(self.text.unwrap_or("")))
+            .get_or_init(|| LineIndex::new(self.text.as_deref().unwrap_or("")))
     }
 
     /// 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
+        if let Some(&p) = self.positions.get(&offset) {
+            return p;
+        }
         self.lines()
-            .line_col(self.text.unwrap_or(""), offset as usize)
+            .line_col(self.text.as_deref().unwrap_or(""), offset as usize)
+    }
+
+    /// Works out the positions of `offsets` now, so that the text can be dropped.
+    pub fn remember_positions(&mut self, offsets: impl IntoIterator<Item = u32>) {
+        for o in offsets {
+            let p = self.line_col(o);
+            self.positions.insert(o, p);
+        }
+    }
+
+    /// The same entry owning what it keeps: the text only if `keep_text` (the line index goes;
+    /// remembered positions stay).
+    pub fn into_owned(self, keep_text: bool) -> ReportFile<'static> {
+        ReportFile {
+            path: self.path,
+            text: self
+                .text
+                .filter(|_| keep_text)
+                .map(|t| Cow::Owned(t.into_owned())),
+            positions: self.positions,
+            secrets: self.secrets,
+            facts: self.facts,
+            error: self.error,
+            warnings: self.warnings,
+            lines: OnceCell::new(),
+        }
+    }
+
+    /// Gives back the text of an entry that was dropped earlier (secrets with it).
+    pub fn restore_text(&mut self, text: String, secrets: Vec<Span>) {
+        self.text = Some(Cow::Owned(text));
+        self.secrets = secrets;
+        self.lines = OnceCell::new();
     }
 
     /// The JSON status of the file.

@@ -1,6 +1,6 @@
 //! FTK003: the activation code ran out before the user activated the token.
 
-use super::{Context, Finding, FindingBuilder, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "FTK003",
@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     default_severity: Severity::Error,
     fixable: true,
     migration_only: false,
-    after_others: false,
+    level: Level::File,
     docs: include_str!("../../docs/rules/activation_expired.md"),
 };
 

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Context, Finding, FindingBuilder, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "FTK002",
@@ -11,7 +11,7 @@ pub static META: RuleMeta = RuleMeta {
     default_severity: Severity::Error,
     fixable: true,
     migration_only: false,
-    after_others: false,
+    level: Level::File,
     docs: include_str!("../../docs/rules/duplicate_reg_id.md"),
 };
 

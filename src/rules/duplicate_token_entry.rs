@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{Context, Finding, FindingBuilder, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "FTK013",
@@ -11,7 +11,7 @@ pub static META: RuleMeta = RuleMeta {
     default_severity: Severity::Error,
     fixable: false,
     migration_only: false,
-    after_others: false,
+    level: Level::File,
     docs: include_str!("../../docs/rules/duplicate_token_entry.md"),
 };
 

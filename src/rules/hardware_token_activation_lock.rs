@@ -1,6 +1,6 @@
 //! FTK009: a hardware token (`FTK2…`) in a config that moves to another unit.
 
-use super::{Context, Finding, FindingBuilder, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
 use crate::model::TokenKind;
 
 pub static META: RuleMeta = RuleMeta {
@@ -10,7 +10,7 @@ pub static META: RuleMeta = RuleMeta {
     default_severity: Severity::Warning,
     fixable: true,
     migration_only: true,
-    after_others: false,
+    level: Level::File,
     docs: include_str!("../../docs/rules/hardware_token_activation_lock.md"),
 };
 

@@ -1,12 +1,13 @@
-//! Stage 4 of the pipeline: **rules**. Each rule reads the models of the run and returns
-//! [`Finding`]s: plain data, never output. The registry ([`registry::RULES`]) is a plain list
-//! sorted by code; each rule lives in a file named after the problem it finds, with its
-//! metadata (`META`) at the top.
+//! Stage 4 of the pipeline: **rules**. Each rule returns [`Finding`]s: plain data, never
+//! output. The registry ([`registry::RULES`]) is a plain list sorted by code; each rule lives
+//! in a file named after the problem it finds, with its metadata (`META`) at the top.
 //!
-//! After the rules run, [`apply_settings`] applies what the user asked for: `--select` /
-//! `--ignore`, per-rule severity from `fortilint.toml`, `[[ignore]]` entries and
-//! `fortilint: ignore FTK0xx` comments on the object.
+//! Two levels: file rules see one file's [`Model`] at a time ([`run_file`]), so a directory
+//! run can drop each tree as soon as its file is checked; run rules ([`run_run`]) see the
+//! small [`facts::FileFacts`] of every file and the findings of the file rules (FTK012 across
+//! units, FTK011 about units that have token findings).
 
+pub mod facts;
 pub mod finding;
 pub mod registry;
 
@@ -25,6 +26,7 @@ mod trial_token_migration;
 mod two_factor_without_token;
 mod unknown_token_reference;
 
+pub use facts::FileFacts;
 pub use finding::{Finding, Label, Severity};
 
 use crate::model::{Holder, Model, Token};
@@ -44,11 +46,22 @@ pub struct RuleMeta {
     pub fixable: bool,
     /// Runs only when the config is (to be) restored on another unit.
     pub migration_only: bool,
-    /// Needs the findings of the other rules (runs last).
-    pub after_others: bool,
+    /// File rule or run rule.
+    pub level: Level,
     /// The documentation page (markdown): What it does / Why it matters / Example /
     /// How to fix / References.
     pub docs: &'static str,
+}
+
+/// What a rule sees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// One file's model at a time.
+    File,
+    /// The facts of every file of the run and the findings of the file rules.
+    Run,
+    /// Like `Run`, after the other run rules (sees their findings too).
+    RunLast,
 }
 
 /// A lint rule. Object-safe so the registry can be a slice of `&dyn Rule`.
@@ -57,29 +70,28 @@ pub trait Rule: Sync {
     fn check(&self, cx: &Context<'_, '_>, out: &mut Vec<Finding>);
 }
 
-/// What rules see: every model of the run, the clock, per-file settings, and (for rules that
-/// run last) the findings of the others.
+/// What rules see. File rules get one model (`units()` yields it); run rules get `facts`
+/// and `prior`.
 pub struct Context<'m, 'a> {
-    pub models: &'m [Option<Model<'a>>],
+    pub model: Option<(usize, &'m Model<'a>)>,
     /// Unix seconds.
     pub now: u64,
-    /// Per file: migration mode on.
-    pub migration: Vec<bool>,
-    /// Findings of the rules that ran before (for `after_others` rules).
+    /// Migration mode for this file (file rules).
+    pub migration: bool,
+    /// Facts of every file of the run (run rules).
+    pub facts: &'m [FileFacts],
+    /// Findings so far (run rules).
     pub prior: &'m [Finding],
 }
 
 impl<'m, 'a> Context<'m, 'a> {
-    /// The files that parsed, with their index.
+    /// The file a file rule is looking at, with its index in the run.
     pub fn units(&self) -> impl Iterator<Item = (usize, &'m Model<'a>)> + 'm {
-        self.models
-            .iter()
-            .enumerate()
-            .filter_map(|(i, m)| m.as_ref().map(|m| (i, m)))
+        self.model.into_iter()
     }
 
-    pub fn migration(&self, file: usize) -> bool {
-        self.migration.get(file).copied().unwrap_or(false)
+    pub fn migration(&self, _file: usize) -> bool {
+        self.migration
     }
 }
 
@@ -149,24 +161,77 @@ pub(crate) fn holder_ref(m: &Model<'_>, h: &Holder) -> (NodeId, String) {
     (v.token_line(), v.describe())
 }
 
-/// Runs every rule of the registry over the models of a run.
-pub fn run(cx_models: &[Option<Model<'_>>], now: u64, migration: Vec<bool>) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    let mut cx = Context {
-        models: cx_models,
+/// Runs the file rules over one file.
+pub fn run_file(file: usize, model: &Model<'_>, now: u64, migration: bool) -> Vec<Finding> {
+    let cx = Context {
+        model: Some((file, model)),
         now,
         migration,
+        facts: &[],
         prior: &[],
     };
-    for rule in registry::RULES.iter().filter(|r| !r.meta().after_others) {
-        rule.check(&cx, &mut findings);
+    let mut out = Vec::new();
+    for rule in registry::RULES
+        .iter()
+        .filter(|r| r.meta().level == Level::File)
+    {
+        rule.check(&cx, &mut out);
     }
-    let mut late = Vec::new();
-    cx.prior = &findings;
-    for rule in registry::RULES.iter().filter(|r| r.meta().after_others) {
-        rule.check(&cx, &mut late);
+    out
+}
+
+/// Runs the run rules over the facts of every file and the findings so far.
+pub fn run_run(facts: &[FileFacts], prior: &[Finding], now: u64) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let cx = Context {
+        model: None,
+        now,
+        migration: false,
+        facts,
+        prior,
+    };
+    for rule in registry::RULES
+        .iter()
+        .filter(|r| r.meta().level == Level::Run)
+    {
+        rule.check(&cx, &mut out);
     }
-    findings.extend(late);
+    let mut all: Vec<Finding> = prior.to_vec();
+    all.extend(out.iter().cloned());
+    let cx = Context {
+        model: None,
+        now,
+        migration: false,
+        facts,
+        prior: &all,
+    };
+    for rule in registry::RULES
+        .iter()
+        .filter(|r| r.meta().level == Level::RunLast)
+    {
+        rule.check(&cx, &mut out);
+    }
+    out
+}
+
+/// Every rule over models held in memory (`None` for files that did not parse): file rules,
+/// then run rules. Settings are not applied (see `cli::lint` for that).
+pub fn run(models: &[Option<Model<'_>>], now: u64, migration: Vec<bool>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut facts = Vec::new();
+    for (i, m) in models.iter().enumerate() {
+        if let Some(m) = m {
+            findings.extend(run_file(
+                i,
+                m,
+                now,
+                migration.get(i).copied().unwrap_or(false),
+            ));
+            facts.push(FileFacts::from_model(i, m));
+        }
+    }
+    let more = run_run(&facts, &findings, now);
+    findings.extend(more);
     findings
 }
 

@@ -1,7 +1,7 @@
 //! FTK007: a token that still needs activation is held by someone with neither `email-to` nor
 //! `sms-phone`, so the activation code cannot reach them.
 
-use super::{Context, Finding, FindingBuilder, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
 use crate::model::TokenKind;
 
 pub static META: RuleMeta = RuleMeta {
@@ -11,7 +11,7 @@ pub static META: RuleMeta = RuleMeta {
     default_severity: Severity::Warning,
     fixable: false,
     migration_only: false,
-    after_others: false,
+    level: Level::File,
     docs: include_str!("../../docs/rules/no_activation_delivery.md"),
 };
 

@@ -1,6 +1,6 @@
 //! FTK014: a token with activation data (activation code, reg-id or seed) that nobody holds.
 
-use super::{Context, Finding, FindingBuilder, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "FTK014",
@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     default_severity: Severity::Info,
     fixable: false,
     migration_only: false,
-    after_others: false,
+    level: Level::File,
     docs: include_str!("../../docs/rules/orphan_activated_token.md"),
 };
 

@@ -1,6 +1,6 @@
 //! FTK001: a token entry carries `set seed` in a config that moves to another unit.
 
-use super::{Context, Finding, FindingBuilder, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "FTK001",
@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     default_severity: Severity::Error,
     fixable: true,
     migration_only: true,
-    after_others: false,
+    level: Level::File,
     docs: include_str!("../../docs/rules/seeded_token_migration.md"),
 };
 

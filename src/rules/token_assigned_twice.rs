@@ -1,6 +1,6 @@
 //! FTK005: one token is assigned to more than one user/admin.
 
-use super::{Context, Finding, FindingBuilder, Rule, RuleMeta, Severity, holder_ref};
+use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity, holder_ref};
 
 pub static META: RuleMeta = RuleMeta {
     code: "FTK005",
@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     default_severity: Severity::Error,
     fixable: false,
     migration_only: false,
-    after_others: false,
+    level: Level::File,
     docs: include_str!("../../docs/rules/token_assigned_twice.md"),
 };
 

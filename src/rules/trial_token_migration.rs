@@ -1,6 +1,6 @@
 //! FTK008: a free-trial token (`FTMTRIAL…` licence) in a config that moves to another unit.
 
-use super::{Context, Finding, FindingBuilder, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "FTK008",
@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     default_severity: Severity::Error,
     fixable: true,
     migration_only: true,
-    after_others: false,
+    level: Level::File,
     docs: include_str!("../../docs/rules/trial_token_migration.md"),
 };
 

@@ -1,6 +1,6 @@
 //! FTK006: `set two-factor fortitoken` with no `set fortitoken`.
 
-use super::{Context, Finding, FindingBuilder, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
 use crate::model::Attr;
 
 pub static META: RuleMeta = RuleMeta {
@@ -10,7 +10,7 @@ pub static META: RuleMeta = RuleMeta {
     default_severity: Severity::Error,
     fixable: false,
     migration_only: false,
-    after_others: false,
+    level: Level::File,
     docs: include_str!("../../docs/rules/two_factor_without_token.md"),
 };
 

@@ -1,7 +1,7 @@
 //! FTK004: a user or admin names a token serial that no `config user fortitoken` entry
 //! defines (users: in their VDOM; admins: in any VDOM).
 
-use super::{Context, Finding, FindingBuilder, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
 use crate::model::HolderKind;
 
 pub static META: RuleMeta = RuleMeta {
@@ -11,7 +11,7 @@ pub static META: RuleMeta = RuleMeta {
     default_severity: Severity::Error,
     fixable: false,
     migration_only: false,
-    after_others: false,
+    level: Level::File,
     docs: include_str!("../../docs/rules/unknown_token_reference.md"),
 };
 
