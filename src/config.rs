@@ -130,10 +130,16 @@ impl Config {
 
     /// Whether an `[[ignore]]` entry covers the finding in the file at `file_path`.
     pub fn ignores(&self, f: &Finding, file_path: &Path) -> bool {
-        let base = self.path.as_deref().and_then(Path::parent);
+        // Compare absolute, normalised paths, whatever the spelling on the command line.
+        let abs = |p: &Path| {
+            crate::source::normalized(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+        };
+        let file = abs(file_path);
+        let base = self.path.as_deref().and_then(Path::parent).map(abs);
         let rel = base
-            .and_then(|b| file_path.strip_prefix(b).ok())
-            .unwrap_or(file_path);
+            .as_deref()
+            .and_then(|b| file.strip_prefix(b).ok())
+            .unwrap_or(&file);
         self.ignore.iter().any(|(e, glob)| {
             f.code.starts_with(&e.code)
                 && e.token.as_ref().is_none_or(|t| f.token.as_ref() == Some(t))

@@ -227,6 +227,14 @@ pub fn display_path(path: &Path) -> String {
     }
 }
 
+/// A path without `.` components (`./site/./fw.conf` → `site/fw.conf`), so that the same
+/// file named two ways gets the same baseline key, fingerprint and glob match.
+pub fn normalized(path: &Path) -> PathBuf {
+    path.components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect()
+}
+
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
     memchr::memchr(0, bytes)
 }

@@ -175,3 +175,106 @@ fn baseline_survives_a_reexport_with_moved_lines() {
     assert_eq!(got, ["FTK006"], "only the new finding");
     assert_eq!(code, 1);
 }
+
+#[test]
+fn ignore_paths_and_baselines_do_not_depend_on_how_the_path_is_spelled() {
+    let w = workspace();
+    std::fs::write(
+        w.path().join("fortilint.toml"),
+        "[[ignore]]\ncode = \"FTK002\"\npath = \"site/*.conf\"\nreason = \"lab\"\n",
+    )
+    .unwrap();
+    for target in [".", "site", "./site/fw.conf", "site/fw.conf"] {
+        let out = fortilint(w.path())
+            .args(["check", "--format", "json", "--now", "1700000000", target])
+            .output()
+            .unwrap();
+        let got = codes(&out.stdout);
+        assert!(
+            !got.contains(&"FTK002".to_owned()) && got.contains(&"FTK003".to_owned()),
+            "{target}: {got:?}"
+        );
+    }
+    // From a sub-folder, the glob stays relative to the config file.
+    let out = fortilint(&w.path().join("site"))
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--now",
+            "1700000000",
+            "fw.conf",
+        ])
+        .output()
+        .unwrap();
+    assert!(!codes(&out.stdout).contains(&"FTK002".to_owned()));
+    std::fs::remove_file(w.path().join("fortilint.toml")).unwrap();
+    // A baseline written with `check .` matches `check site/fw.conf` (what pre-commit passes).
+    let out = fortilint(w.path())
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--now",
+            "1700000000",
+            "--write-baseline",
+            "b.json",
+            ".",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let out = fortilint(w.path())
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--now",
+            "1700000000",
+            "--baseline",
+            "b.json",
+            "site/fw.conf",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!((out.status.code(), codes(&out.stdout).len()), (Some(0), 0));
+}
+
+#[test]
+fn fortimanager_rule_sees_findings_whatever_is_selected() {
+    let f = root().join("tests/fixtures/rules/managed_by_fortimanager/violation.conf");
+    let out = fortilint(&root())
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--now",
+            "1700000000",
+            "--select",
+            "FTK011",
+        ])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(codes(&out.stdout), ["FTK011"]);
+    // But a token finding switched off in the config does not count.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(&f, dir.path().join("fw.conf")).unwrap();
+    std::fs::write(
+        dir.path().join("fortilint.toml"),
+        "[rules]\nFTK003 = \"off\"\n",
+    )
+    .unwrap();
+    let out = fortilint(dir.path())
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--now",
+            "1700000000",
+            "fw.conf",
+        ])
+        .output()
+        .unwrap();
+    assert!(codes(&out.stdout).is_empty());
+}

@@ -124,6 +124,11 @@ fn scripts_replay_to_the_patched_backup_and_settle() {
         let patched_model = Model::build(parse::parse(&fx.patched).unwrap());
         let mut interp = Interpreter::new(model);
         interp.run(&script_doc);
+        assert!(
+            interp.skipped.is_empty(),
+            "{rel}: the interpreter did not understand {:?}",
+            interp.skipped
+        );
         let expected = Interpreter::state_of(&patched_model);
         assert!(
             interp.state == expected,
@@ -409,4 +414,40 @@ fn script_file_option_and_clean_backup() {
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stdout.is_empty());
     assert_eq!(std::fs::read(root().join(clean)).unwrap(), before);
+}
+
+#[test]
+fn hostile_serials_and_names_cannot_inject_commands() {
+    let text = "#config-version=FGT60F-7.2.8-FW-build1639-240313:opmode=0:vdom=0:user=admin\n\
+config system global\n    set hostname \"fw\nexecute shutdown\"\nend\n\
+config user fortitoken\n\
+    edit \"FTK200 \\\"X\nexecute factoryreset\n#\"\n        set seed ENC c2VlZA==\n    next\n\
+    edit \"FTKMOB0000000001\"\n        set seed ENC c2VlZA==\n        set license \"EFTM1\nexecute formatlogdisk\"\n    next\n\
+end\n";
+    let model = Model::build(parse::parse(text).unwrap());
+    let models = vec![Some(model)];
+    let findings = rules::run(&models, NOW, vec![true]);
+    let model = models[0].as_ref().unwrap();
+    let info = ScriptInfo {
+        source: "evil\nexecute reboot",
+        date: "2023-11-14T22:13:20Z".to_owned(),
+    };
+    let fx = fix_file(model, 0, &findings, &[], &info);
+    let script = &fx.script.text;
+    for line in script.lines() {
+        let t = line.trim_start();
+        assert!(
+            !t.starts_with("execute shutdown")
+                && !t.starts_with("execute factoryreset")
+                && !t.starts_with("execute reboot")
+                && !t.starts_with("execute formatlogdisk"),
+            "injected: {line}\n{script}"
+        );
+    }
+    assert!(script.contains("NOT PLANNED: token FTK200"), "{script}");
+    assert!(script.contains("delete \"FTKMOB0000000001\""), "{script}");
+    let doc = parse::parse(script).unwrap();
+    let mut interp = Interpreter::new(model);
+    interp.run(&doc);
+    assert!(interp.skipped.is_empty(), "{:?}", interp.skipped);
 }

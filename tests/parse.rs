@@ -148,23 +148,29 @@ fn parallel_pieces_give_the_same_tree() {
             "config system replacemsg auth \"p{i}\"\n    set buffer \"<html>\nend\nnext\nconfig x\n# {i}\n   set y \\\"z\\\"\n</html>\"\nend\nconfig user local\n    edit \"u{i}\"\n        set fortitoken \"FTKMOB{i:010}\"\n    next\nend\n"
         ));
     }
-    let one = parse::parse_in_pieces(&text, 1).unwrap();
-    for pieces in [2, 3, 7, 64] {
-        let many = parse::parse_in_pieces(&text, pieces).unwrap();
-        assert_eq!(
-            one.tree.nodes.len(),
-            many.tree.nodes.len(),
-            "{pieces} pieces"
-        );
-        for (a, b) in one.tree.nodes.iter().zip(&many.tree.nodes) {
+    for text in [
+        text.clone(),
+        text.replace('\n', "\r\n"),
+        text.replace('\n', "\r"),
+    ] {
+        let one = parse::parse_in_pieces(&text, 1).unwrap();
+        for pieces in [2, 3, 7, 64] {
+            let many = parse::parse_in_pieces(&text, pieces).unwrap();
             assert_eq!(
-                (a.kind, a.span, a.content, a.parent, a.subtree_end),
-                (b.kind, b.span, b.content, b.parent, b.subtree_end)
+                one.tree.nodes.len(),
+                many.tree.nodes.len(),
+                "{pieces} pieces"
             );
-            assert_eq!(
-                one.tree.args[a.args.0 as usize..a.args.1 as usize],
-                many.tree.args[b.args.0 as usize..b.args.1 as usize]
-            );
+            for (a, b) in one.tree.nodes.iter().zip(&many.tree.nodes) {
+                assert_eq!(
+                    (a.kind, a.span, a.content, a.parent, a.subtree_end),
+                    (b.kind, b.span, b.content, b.parent, b.subtree_end)
+                );
+                assert_eq!(
+                    one.tree.args[a.args.0 as usize..a.args.1 as usize],
+                    many.tree.args[b.args.0 as usize..b.args.1 as usize]
+                );
+            }
         }
     }
     // An error is found wherever the pieces are cut.

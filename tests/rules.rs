@@ -259,6 +259,8 @@ fn no_secret_reaches_any_format() {
         "samples/fortios-7.4-multi-vdom.conf",
         "samples/fortios-7.4-tokens-migration.conf",
         "samples/fortios-7.2-single-vdom.conf",
+        "tests/fixtures/malformed/secret-on-broken-line.conf",
+        "tests/fixtures/malformed/secret-outside-block.conf",
     ] {
         inputs.push((s.to_owned(), vec![root().join(s)]));
     }
@@ -287,14 +289,26 @@ fn no_secret_reaches_any_format() {
                 checked += 1;
             }
         }
-        let out = fortilint()
-            .args(["tokens", "--format", "json"])
-            .args(&files)
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout);
-        for s in &secrets {
-            assert!(!text.contains(s.as_str()), "{rel} tokens: secret leaked");
+        // tokens and fix, stdout and stderr (parse errors are reported there), diff included.
+        let runs: [&[&str]; 4] = [
+            &["tokens", "--format", "json"],
+            &["fix", "--migration", "--now", NOW],
+            &["fix", "--migration", "--now", NOW, "--diff"],
+            &["check", "--migration", "--now", NOW, "--color", "never"],
+        ];
+        for args in runs {
+            let out = fortilint().args(args).args(&files).output().unwrap();
+            let text = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            for s in &secrets {
+                assert!(
+                    !text.contains(s.as_str()),
+                    "{rel} {args:?}: secret {s:.12}… leaked"
+                );
+            }
         }
     }
     assert!(checked > 100);
@@ -388,5 +402,97 @@ fn github_annotations() {
         line.starts_with("::error file=tests/fixtures/rules/duplicate_reg_id/violation.conf,line="),
         "{line}"
     );
-    assert!(line.contains(",title=FTK002 duplicate-reg-id::"), "{line}");
+    assert!(line.contains(",title=FTK002::"), "{line}");
+}
+
+#[test]
+fn several_units_needs_known_different_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = "config user fortitoken\n    edit \"FTKMOB0123456789\"\n        set license \"FTMTRIAL0401A296\"\n    next\nend\n";
+    let unit = |host: Option<&str>, serial: Option<&str>| {
+        let mut s = String::new();
+        if let Some(sn) = serial {
+            s.push_str(&format!("# Serial-Number: {sn}\n"));
+        }
+        if let Some(h) = host {
+            s.push_str(&format!(
+                "config system global\n    set hostname \"{h}\"\nend\n"
+            ));
+        }
+        s.push_str(token);
+        s
+    };
+    let cases = [
+        ((None, None), (None, None), 0), // two fragments: unknown units
+        ((Some("fw1"), None), (Some("fw1"), None), 0), // two backups of one unit
+        (
+            (Some("fw1"), Some("FG100F0000000001")),
+            (Some("fw1"), None),
+            0,
+        ), // one with a serial line
+        ((Some("fw1"), None), (Some("fw2"), None), 2), // different host names
+        (
+            (Some("fw"), Some("FG100F0000000001")),
+            (Some("fw"), Some("FG100F0000000002")),
+            2,
+        ),
+    ];
+    for (i, (a, b, expected)) in cases.into_iter().enumerate() {
+        let pa = dir.path().join(format!("{i}-a.conf"));
+        let pb = dir.path().join(format!("{i}-b.conf"));
+        std::fs::write(&pa, unit(a.0, a.1)).unwrap();
+        std::fs::write(&pb, unit(b.0, b.1)).unwrap();
+        let (_, v) = run_json(&[pa, pb], &["--select", "FTK012"]);
+        let n = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| {
+                f["code"] == "FTK012" && f["message"].as_str().unwrap().starts_with("serial")
+            })
+            .count();
+        assert_eq!(n, expected, "case {i}");
+    }
+}
+
+#[test]
+fn rules_and_explain_commands() {
+    let out = fortilint()
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["rules"].as_array().unwrap().len(), RULES.len());
+    assert_eq!(v["rules"][1]["code"], "FTK002");
+    let out = fortilint().args(["rules"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("FTK014  orphan-activated-token"));
+    for key in ["FTK002", "duplicate-reg-id", "ftk002"] {
+        let out = fortilint().args(["explain", key]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        assert!(String::from_utf8_lossy(&out.stdout).starts_with("# FTK002 duplicate-reg-id"));
+    }
+    let out = fortilint().args(["explain", "FTK999"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn color_follows_the_flag_and_no_color() {
+    let f = "tests/fixtures/rules/duplicate_reg_id/violation.conf";
+    let out = fortilint()
+        .args(["check", "--color", "always", "--now", NOW, f])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\u{1b}["));
+    let out = fortilint()
+        .args(["check", "--color", "never", "--now", NOW, f])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("\u{1b}["));
+    // auto: not a terminal here, and NO_COLOR set: no colour.
+    let out = fortilint()
+        .env("NO_COLOR", "1")
+        .args(["check", "--now", NOW, f])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("\u{1b}["));
 }

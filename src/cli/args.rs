@@ -210,18 +210,32 @@ pub enum ColorChoice {
     Never,
 }
 
+/// Latest accepted `--now`: 9999-12-31T23:59:59Z.
+pub const MAX_NOW: u64 = 253_402_300_799;
+
 /// `--now`: Unix seconds, or an RFC 3339 date-time (`2024-05-01T12:00:00Z`).
 pub fn parse_now(s: &str) -> Result<u64, String> {
-    if let Ok(n) = s.trim().parse::<u64>() {
-        return Ok(n);
+    let secs = match s.trim().parse::<u64>() {
+        Ok(n) => n,
+        Err(_) => humantime::parse_rfc3339_weak(s.trim())
+            .map_err(|e| format!("expected Unix seconds or an RFC 3339 time: {e}"))?
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .map_err(|_| "time before 1970".to_owned())?,
+    };
+    if secs > MAX_NOW {
+        return Err("time after the year 9999".to_owned());
     }
-    humantime::parse_rfc3339_weak(s.trim())
-        .map_err(|e| format!("expected Unix seconds or an RFC 3339 time: {e}"))
-        .and_then(|t| {
-            t.duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .map_err(|_| "time before 1970".to_owned())
-        })
+    Ok(secs)
+}
+
+/// `2023-11-14T22:13:20Z` for Unix seconds up to [`MAX_NOW`]; the plain number beyond.
+pub fn rfc3339(secs: u64) -> String {
+    if secs > MAX_NOW {
+        return secs.to_string();
+    }
+    humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs))
+        .to_string()
 }
 
 #[cfg(test)]
@@ -239,5 +253,8 @@ mod tests {
         assert_eq!(parse_now("1700000000"), Ok(1_700_000_000));
         assert_eq!(parse_now("2023-11-14T22:13:20Z"), Ok(1_700_000_000));
         assert!(parse_now("yesterday").is_err());
+        assert!(parse_now("99999999999999").is_err());
+        assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
+        assert_eq!(rfc3339(u64::MAX), u64::MAX.to_string());
     }
 }

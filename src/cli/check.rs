@@ -7,7 +7,7 @@ use codespan_reporting::term::termcolor::{Buffer, WriteColor};
 use serde::{Deserialize, Serialize};
 
 use super::args::{CheckArgs, CheckFormat};
-use super::lint::{Session, exit_code};
+use super::lint::{Session, exit_code, selected};
 use super::{EXIT_ERROR, analyse_one, load_one, now, print, progress, use_color};
 use crate::model::Model;
 use crate::parse;
@@ -55,8 +55,9 @@ fn run_inner(args: &CheckArgs) -> Result<u8, String> {
         findings.extend(c.findings);
         facts.extend(c.facts);
     }
-    let run = session.run_findings(&facts, &findings, &args.rules, now);
+    let run = session.run_findings(&facts, &findings, now);
     findings.extend(run);
+    findings.retain(|f| selected(f, &args.rules));
     if let Some(path) = &args.write_baseline {
         Baseline::from_findings(&findings, &files).save(path)?;
     }
@@ -190,7 +191,9 @@ struct Key {
 
 fn key(f: &Finding, path: &str) -> Key {
     Key {
-        path: path.to_owned(),
+        path: crate::source::normalized(Path::new(path))
+            .to_string_lossy()
+            .into_owned(),
         vdom: f.vdom.clone(),
         object: f.object.clone(),
         code: f.code.to_owned(),

@@ -30,10 +30,7 @@ fn run_inner(args: &FixArgs) -> Result<u8, String> {
     let (files, models) = analyse(&session.loaded);
     let now = args.input.now.unwrap_or_else(now);
     let findings = session.findings(&models, &args.rules, now);
-    let date = humantime::format_rfc3339_seconds(
-        std::time::UNIX_EPOCH + std::time::Duration::from_secs(now),
-    )
-    .to_string();
+    let date = super::args::rfc3339(now);
 
     let mut scripts = String::new();
     let mut diffs = String::new();
@@ -81,7 +78,8 @@ fn run_inner(args: &FixArgs) -> Result<u8, String> {
     }
     if args.diff {
         print(&diffs);
-    } else if args.script.is_none() && !args.write {
+    } else if args.script.is_none() {
+        // The script is what brings the unit in line with the rewritten backup: show it.
         print(&scripts);
     }
     if scripts.is_empty() {

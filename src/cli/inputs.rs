@@ -10,16 +10,7 @@ use std::path::{Path, PathBuf};
 const EXTENSIONS: &[&str] = &["conf", "cfg", "txt", "log"];
 
 /// Folders never entered.
-const SKIP_DIRS: &[&str] = &[
-    ".git",
-    ".hg",
-    ".svn",
-    ".bzr",
-    "_darcs",
-    "CVS",
-    "target",
-    "node_modules",
-];
+const SKIP_DIRS: &[&str] = &[".git", ".hg", ".svn", ".bzr", "_darcs", "CVS"];
 
 /// A file to read, or a path that could not be walked.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -68,12 +68,14 @@ impl Session {
                 facts.push(FileFacts::from_model(i, m));
             }
         }
-        let run = self.run_findings(&facts, &all, args, now);
+        let run = self.run_findings(&facts, &all, now);
         all.extend(run);
+        all.retain(|f| selected(f, args));
         all
     }
 
-    /// The file rules over one file, settings applied.
+    /// The file rules over one file, config and suppression comments applied (`--select` and
+    /// `--ignore` come last, see [`selected`]).
     pub fn file_findings(
         &self,
         i: usize,
@@ -85,20 +87,14 @@ impl Session {
         rules::run_file(i, m, now, args.migration || cfg.migration)
             .into_iter()
             .filter_map(|mut f| {
-                (admit(&mut f, args, cfg, self.path(i)) && !rules::suppressed_by_comment(m, &f))
+                (admit(&mut f, cfg, self.path(i)) && !rules::suppressed_by_comment(m, &f))
                     .then_some(f)
             })
             .collect()
     }
 
     /// The run rules over the facts of every file, settings applied.
-    pub fn run_findings(
-        &self,
-        facts: &[FileFacts],
-        prior: &[Finding],
-        args: &RuleArgs,
-        now: u64,
-    ) -> Vec<Finding> {
+    pub fn run_findings(&self, facts: &[FileFacts], prior: &[Finding], now: u64) -> Vec<Finding> {
         rules::run_run(facts, prior, now)
             .into_iter()
             .filter_map(|mut f| {
@@ -106,8 +102,7 @@ impl Session {
                 let suppressed = facts
                     .iter()
                     .any(|x| x.file == file && x.suppresses(f.code, f.token.as_deref()));
-                (admit(&mut f, args, &self.configs[file], self.path(file)) && !suppressed)
-                    .then_some(f)
+                (admit(&mut f, &self.configs[file], self.path(file)) && !suppressed).then_some(f)
             })
             .collect()
     }
@@ -145,15 +140,9 @@ pub fn configs_for(inputs: &[Input], explicit: Option<&Path>) -> Result<Vec<Conf
     Ok(out)
 }
 
-/// Applies `--select`/`--ignore`, the per-rule severity and the `[[ignore]]` entries of the
-/// file's config: whether the finding stays (its severity adjusted).
-pub fn admit(f: &mut Finding, args: &RuleArgs, cfg: &Config, path: &Path) -> bool {
-    if !args.select.is_empty() && !args.select.iter().any(|k| matches_rule(k, f.code, f.name)) {
-        return false;
-    }
-    if args.ignore.iter().any(|k| matches_rule(k, f.code, f.name)) {
-        return false;
-    }
+/// The per-rule severity and the `[[ignore]]` entries of the file's config: whether the
+/// finding stays (its severity adjusted).
+pub fn admit(f: &mut Finding, cfg: &Config, path: &Path) -> bool {
     match cfg.severity(f) {
         None => false,
         Some(s) => {
@@ -161,6 +150,13 @@ pub fn admit(f: &mut Finding, args: &RuleArgs, cfg: &Config, path: &Path) -> boo
             !cfg.ignores(f, path)
         }
     }
+}
+
+/// `--select` / `--ignore`: whether the finding is reported. Applied last, so that rules
+/// that look at other findings (FTK011) see them whatever is selected for display.
+pub fn selected(f: &Finding, args: &RuleArgs) -> bool {
+    (args.select.is_empty() || args.select.iter().any(|k| matches_rule(k, f.code, f.name)))
+        && !args.ignore.iter().any(|k| matches_rule(k, f.code, f.name))
 }
 
 /// 2 if any file failed, else 1 if a finding reaches the threshold, else 0.

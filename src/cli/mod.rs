@@ -121,6 +121,8 @@ pub fn analyse_one(l: &Loaded) -> (ReportFile<'_>, Option<Model<'_>>) {
     match parse::parse(&src.text) {
         Err(e) => {
             let lines = LineIndex::new(&src.text);
+            // No tree to find the secrets in: mask them line by line for the snippet.
+            file.secrets = crate::model::secrets_in_text(&src.text);
             file.error = Some(FileError {
                 status: "parse-error",
                 line_col: Some(lines.line_col(&src.text, e.span.start as usize)),

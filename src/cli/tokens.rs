@@ -201,7 +201,9 @@ fn table(files: &[ReportFile<'_>], models: &[Option<Model<'_>>], rows: &[TokenRo
 
 /// `2023-11-14 22:13 UTC`.
 fn fmt_time(secs: u64) -> String {
-    let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
-    let s = humantime::format_rfc3339_seconds(t).to_string();
-    format!("{} {} UTC", &s[..10], &s[11..16])
+    let s = super::args::rfc3339(secs);
+    match (s.get(..10), s.get(11..16)) {
+        (Some(d), Some(t)) => format!("{d} {t} UTC"),
+        _ => s,
+    }
 }

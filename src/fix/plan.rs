@@ -42,6 +42,17 @@ pub struct Item {
 #[derive(Clone, Debug, Default)]
 pub struct Plan {
     pub items: Vec<Item>,
+    /// Serials left out because they cannot be written safely into CLI commands.
+    pub refused: Vec<String>,
+}
+
+/// A serial that can stand bare in `execute …` commands: letters, digits, `-` and `_`
+/// (real serials are 16 upper-case letters and digits).
+pub fn safe_word(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// Codes the plan acts on.
@@ -92,7 +103,12 @@ impl Plan {
             }
         }
         let mut items = Vec::new();
+        let mut refused = Vec::new();
         for (i, t) in model.tokens.iter().enumerate() {
+            if (reissue.contains(&i) || renew.contains(&i)) && !safe_word(&t.serial) {
+                refused.push(t.serial.clone());
+                continue;
+            }
             let action = if reissue.contains(&i) {
                 Action::Reissue(if t.trial {
                     Recreate::Trial
@@ -100,7 +116,11 @@ impl Plan {
                     Recreate::Hardware
                 } else {
                     Recreate::PurchasedMobile {
-                        licence: t.license.as_ref().map(|l| l.value.clone()),
+                        licence: t
+                            .license
+                            .as_ref()
+                            .map(|l| l.value.clone())
+                            .filter(|l| safe_word(l)),
                     }
                 })
             } else if renew.contains(&i) {
@@ -114,7 +134,7 @@ impl Plan {
                 reasons: std::mem::take(&mut reasons[i]),
             });
         }
-        Plan { items }
+        Plan { items, refused }
     }
 
     pub fn is_empty(&self) -> bool {

@@ -91,7 +91,15 @@ fn unassign_lines(hs: &[&HolderRef], table_name: &str) -> Vec<String> {
     let entries: Vec<(String, Vec<String>)> = hs
         .iter()
         .filter(|h| h.table == table_name)
-        .map(|h| (h.name.clone(), vec!["set two-factor disable".to_owned()]))
+        .map(|h| {
+            // `fortitoken` depends on `two-factor fortitoken`; unset it too, so that the
+            // `delete` cannot fail on a lingering reference.
+            let lines = vec![
+                "set two-factor disable".to_owned(),
+                "unset fortitoken".to_owned(),
+            ];
+            (h.name.clone(), lines)
+        })
         .collect();
     table(table_name, &dedup(entries))
 }
@@ -136,9 +144,20 @@ fn kept_attributes(m: &Model<'_>, t: &Token) -> Vec<String> {
         .filter(|&c| doc.node(c).kind == Kind::Set)
         .filter(|&c| {
             let n = doc.name(c);
-            !REISSUE_DROPS.contains(&n.as_ref()) && n != "license"
+            !REISSUE_DROPS.contains(&n.as_ref())
+                && n != "license"
+                && !crate::model::SECRET_ATTRS.contains(&n.as_ref())
+                && !doc.set_values(c).any(|v| v == "ENC")
         })
         .map(|c| doc.raw(doc.node(c).content).to_owned())
+        .collect()
+}
+
+/// Text for a `#` comment line: line breaks and other control characters become blanks, so
+/// nothing from the backup can start a command of its own.
+fn comment_safe(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
 }
 
@@ -215,8 +234,12 @@ pub fn render(
         if !reissued.is_empty() {
             lines.push("# 2. delete the stale token entries (seed and activation data bound to the old registration)".to_owned());
             lines.push("config user fortitoken".to_owned());
+            let mut deleted = BTreeSet::new();
             for it in &reissued {
-                lines.push(format!("    delete {}", quote(&m.tokens[it.token].serial)));
+                let serial = &m.tokens[it.token].serial;
+                if deleted.insert(serial.as_str()) {
+                    lines.push(format!("    delete {}", quote(serial)));
+                }
             }
             lines.push("end".to_owned());
             lines.push("# 3. re-create them".to_owned());
@@ -230,6 +253,8 @@ pub fn render(
                     Recreate::Trial => {
                         if imported.insert(how.clone()) {
                             lines.push("# free-trial tokens: both were deleted above; this re-imports the pair".to_owned());
+                            lines.push("# on a different unit the pair may come back with new serials: if a `set fortitoken`".to_owned());
+                            lines.push("# below fails, assign the serials that `diagnose fortitoken info` lists instead".to_owned());
                             lines.push(
                                 "execute fortitoken-mobile import 0000-0000-0000-0000-0000"
                                     .to_owned(),
@@ -254,6 +279,9 @@ pub fn render(
                         ));
                         lines.push("# it is activation-locked to the unit that first activated it: if activation fails with".to_owned());
                         lines.push("# \"token already activated, and seed won't be returned\", ask Fortinet support to reset the lock".to_owned());
+                        if t.serial.starts_with("FTK211") {
+                            lines.push("# (FortiToken-200CD/BCD cannot be reset by support: import its seed file instead)".to_owned());
+                        }
                         lines.extend(table("user fortitoken", &[(t.serial.clone(), Vec::new())]));
                         lines.push(format!("execute fortitoken activate {}", t.serial));
                     }
@@ -304,21 +332,29 @@ pub fn render(
         "# fortilint {} remediation script",
         env!("CARGO_PKG_VERSION")
     );
-    let _ = writeln!(text, "# source: {}", info.source);
+    let _ = writeln!(text, "# source: {}", comment_safe(info.source));
     let _ = writeln!(
         text,
         "# unit: {} {} build {}{}",
-        m.header.model.as_deref().unwrap_or("unknown model"),
-        m.header.firmware.as_deref().unwrap_or("unknown firmware"),
+        comment_safe(m.header.model.as_deref().unwrap_or("unknown model")),
+        comment_safe(m.header.firmware.as_deref().unwrap_or("unknown firmware")),
         m.header
             .build
             .map_or("unknown".to_owned(), |b| b.to_string()),
-        m.hostname().map_or(String::new(), |h| format!(" ({h})"))
+        m.hostname()
+            .map_or(String::new(), |h| format!(" ({})", comment_safe(h)))
     );
     let _ = writeln!(text, "# generated: {}", info.date);
     let _ = writeln!(text, "# findings addressed:");
     for f in findings_text {
-        let _ = writeln!(text, "#   {f}");
+        let _ = writeln!(text, "#   {}", comment_safe(f));
+    }
+    for serial in &plan.refused {
+        let _ = writeln!(
+            text,
+            "#   NOT PLANNED: token {} has a serial that cannot be written safely into CLI commands; fix it by hand",
+            comment_safe(serial)
+        );
     }
     if m.central_management
         .as_ref()

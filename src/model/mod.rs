@@ -409,6 +409,46 @@ pub const SECRET_ATTRS: &[&str] = &[
     "sso-password",
 ];
 
+/// Secret values in text that did not parse, found line by line without a tree: the values
+/// of `set <secret attribute>`, the word after every `ENC`, and PEM blocks. Used to mask the
+/// snippet of a parse error.
+pub fn secrets_in_text(text: &str) -> Vec<crate::source::Span> {
+    use crate::source::Span;
+    let mut out = Vec::new();
+    let mut in_pem = false;
+    let mut start = 0;
+    for line in text.split_inclusive(['\n', '\r']) {
+        let end = start + line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        if in_pem || body.contains("-----BEGIN") {
+            in_pem = !body.contains("-----END");
+            out.push(Span::new(start, start + body.len()));
+            start = end;
+            continue;
+        }
+        let mut words = Vec::new();
+        let mut at = 0;
+        for w in body.split([' ', '\t']) {
+            if !w.is_empty() {
+                words.push((start + at, w));
+            }
+            at += w.len() + 1;
+        }
+        if let [(_, "set"), (_, attr), (value_at, _), ..] = words.as_slice()
+            && SECRET_ATTRS.contains(attr)
+        {
+            out.push(Span::new(*value_at, start + body.len()));
+        }
+        for pair in words.windows(2) {
+            if pair[0].1 == "ENC" {
+                out.push(Span::new(pair[1].0, pair[1].0 + pair[1].1.len()));
+            }
+        }
+        start = end;
+    }
+    out
+}
+
 impl Model<'_> {
     /// Spans of every secret value in the file: the values of [`SECRET_ATTRS`], the token after
     /// every `ENC`, and PEM blocks. Reports mask these unless asked not to.

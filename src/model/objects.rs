@@ -138,7 +138,8 @@ impl Token {
         let a = m.attrs(entry);
         let license = a.get("license");
         let expire = a.get("activation-expire").map(|at| {
-            let secs = at.value.trim().parse::<u64>().unwrap_or(0);
+            // FortiOS stores 0..=4294967295; anything else is not a deadline.
+            let secs = at.value.trim().parse::<u32>().map_or(0, u64::from);
             (at.node, secs)
         });
         Token {

@@ -114,16 +114,22 @@ pub fn explain(text: &str, pos: usize) -> ParseError {
         };
         let span = if matches!(word, "next" | "end") {
             // Underline the stray arguments.
-            let args =
-                start + word_len + line[word_len..].len() - line[word_len..].trim_start().len();
-            Span::new(args, start + line.trim_end().len())
+            let args = start + word_len + line[word_len..].len()
+                - line[word_len..].trim_start_matches([' ', '\t']).len();
+            let end = start + line.trim_end_matches([' ', '\t']).len();
+            Span::new(args.min(end), end.max(args))
         } else {
             let at = if failed_at < line_end {
                 failed_at
             } else {
                 start
             };
-            Span::new(at, (at + 1).min(line_end).max(at))
+            // One character, ending on a character boundary.
+            let next = text[at..line_end]
+                .chars()
+                .next()
+                .map_or(at, |c| at + c.len_utf8());
+            Span::new(at, next)
         };
         return ParseError {
             kind: ParseErrorKind::MalformedStatement,
@@ -137,7 +143,17 @@ pub fn explain(text: &str, pos: usize) -> ParseError {
     ParseError {
         kind: ParseErrorKind::UnknownStatement,
         span: Span::new(start, start + word_len),
-        message: format!("unknown statement `{}`", truncate(word, 40)),
+        // Quote the word only when it looks like a keyword: a stray line may be a key or a seed.
+        message: if !word.is_empty()
+            && word.len() <= 24
+            && word
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            format!("unknown statement `{word}`")
+        } else {
+            "unknown statement".to_owned()
+        },
         label: "not a FortiOS configuration statement".to_owned(),
         hint: if yamlish {
             "this looks like YAML; fortilint reads FortiOS CLI text".to_owned()
@@ -173,7 +189,15 @@ pub fn structure(text: &str, e: StructureError, at: Span) -> ParseError {
         ),
         StructureError::SetOutsideBlock => (
             ParseErrorKind::SetOutsideBlock,
-            format!("`{}` outside any `config` block", truncate(what, 40)),
+            // Keyword and attribute only: the value may be a secret.
+            format!(
+                "`{}` outside any `config` block",
+                what.split([' ', '\t'])
+                    .take(2)
+                    .map(|w| truncate(w, 40))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
             "no object is open",
             "add the `config …` (and `edit …`) lines this setting belongs to",
         ),
@@ -271,6 +295,15 @@ mod tests {
         );
         assert_eq!(
             err("config a\nend foo\n").0,
+            ParseErrorKind::MalformedStatement
+        );
+        // A non-ASCII blank after `end` (pasted from a web page) must not panic.
+        assert_eq!(
+            err("config a\nend \u{a0}\n").0,
+            ParseErrorKind::MalformedStatement
+        );
+        assert_eq!(
+            err("config a\nedit \u{e9}x y\n").0,
             ParseErrorKind::MalformedStatement
         );
         assert_eq!(

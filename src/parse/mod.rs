@@ -68,10 +68,7 @@ pub fn parse_in_pieces(text: &str, pieces: usize) -> Result<Document<'_>, ParseE
         let mut cuts = vec![start];
         for k in 1..threads {
             let at = text.len() * k / threads;
-            let line = text.as_bytes()[at..]
-                .iter()
-                .position(|&b| b == b'\n')
-                .map_or(text.len(), |i| at + i + 1);
+            let line = next_line_start(text, at);
             if line > *cuts.last().unwrap_or(&0) && line < text.len() {
                 cuts.push(line);
             }
@@ -124,6 +121,39 @@ pub fn parse_in_pieces(text: &str, pieces: usize) -> Result<Document<'_>, ParseE
     })
 }
 
+/// Is there a line break ending at `i` (exclusive)? `\n`, or a `\r` not followed by `\n`
+/// (a CRLF is never split).
+fn line_ends_at(b: &[u8], i: usize) -> bool {
+    i > 0 && (b[i - 1] == b'\n' || (b[i - 1] == b'\r' && b.get(i) != Some(&b'\n')))
+}
+
+/// The start of the first line that begins after `at` (or the end of the text).
+fn next_line_start(text: &str, at: usize) -> usize {
+    let b = text.as_bytes();
+    let mut i = at;
+    while let Some(n) = memchr::memchr2(b'\n', b'\r', &b[i..]) {
+        i += n + 1;
+        if line_ends_at(b, i) {
+            return i;
+        }
+    }
+    b.len()
+}
+
+/// The end of the last complete line in `b[from..]`. `b` may stop short of the text, so a
+/// `\r` in its last byte is not taken: a `\n` may follow it.
+fn last_line_end(b: &[u8], from: usize) -> Option<usize> {
+    let mut end = b.len();
+    while let Some(n) = memchr::memrchr2(b'\n', b'\r', &b[from..end]) {
+        let i = from + n + 1;
+        if b[i - 1] == b'\n' || (i < b.len() && b[i] != b'\n') {
+            return Some(i);
+        }
+        end = from + n;
+    }
+    None
+}
+
 /// Joins speculative pieces: each is kept from the point where the previous one ended.
 fn stitch(text: &str, parts: Vec<Chunk>, cuts: &[usize]) -> Vec<Chunk> {
     let mut out: Vec<Chunk> = Vec::with_capacity(parts.len());
@@ -172,11 +202,8 @@ fn scan(text: &str, from: usize, until: usize) -> Chunk {
             text.len()
         } else {
             // Cut just after a line break so no statement is split by the window edge.
-            match text.as_bytes()[pos..pos + window]
-                .iter()
-                .rposition(|&b| b == b'\n')
-            {
-                Some(i) => pos + i + 1,
+            match last_line_end(&text.as_bytes()[..pos + window], pos) {
+                Some(end) => end,
                 None => {
                     window *= 2;
                     continue;

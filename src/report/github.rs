@@ -45,8 +45,11 @@ pub fn render(report: &Report<'_>) -> String {
         out.push_str(&format!(
             "::{level} file={},line={l},col={c},endLine={el},endColumn={ec},title={}::{}\n",
             escape(&file.path, true),
-            escape(&format!("{} {}", f.code, f.name), true),
-            escape(&format!("{} Help: {}", f.message, f.help), false)
+            escape(f.code, true),
+            escape(
+                &format!("{} ({}) Help: {}", f.message, f.name, f.help),
+                false
+            )
         ));
     }
     out

@@ -18,7 +18,10 @@ fn level(s: Severity) -> &'static str {
 /// A relative URI reference for a path (forward slashes, reserved characters escaped).
 fn uri(path: &str) -> String {
     let mut out = String::new();
-    for b in path.replace('\\', "/").bytes() {
+    let path = crate::source::normalized(std::path::Path::new(path))
+        .to_string_lossy()
+        .replace('\\', "/");
+    for b in path.bytes() {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' | b':' => {
                 out.push(b as char);
@@ -98,7 +101,7 @@ pub fn render(report: &Report<'_>) -> String {
                 }],
                 "relatedLocations": related,
                 "partialFingerprints": {
-                    "fortilint/object/v1": fingerprint(&[path, f.vdom.as_deref().unwrap_or(""), &f.object, f.code])
+                    "fortilint/object/v1": fingerprint(&[&uri(path), f.vdom.as_deref().unwrap_or(""), &f.object, f.code])
                 },
                 "properties": {
                     "vdom": f.vdom,

@@ -32,8 +32,8 @@ pub struct FortiManagerFact {
 #[derive(Clone, Debug)]
 pub struct FileFacts {
     pub file: usize,
-    /// Identity of the unit: its serial, else its host name, else the file.
-    pub unit: String,
+    /// The unit's serial number (oxidized preamble), if the backup says.
+    pub serial: Option<String>,
     pub hostname: Option<String>,
     pub tokens: Vec<TokenFact>,
     pub fortimanager: Option<FortiManagerFact>,
@@ -41,15 +41,10 @@ pub struct FileFacts {
 
 impl FileFacts {
     pub fn from_model(file: usize, m: &Model<'_>) -> FileFacts {
-        let unit = match (&m.header.serial, m.hostname()) {
-            (Some(s), _) => format!("serial:{s}"),
-            (None, Some(h)) => format!("host:{h}"),
-            (None, None) => format!("file:{file}"),
-        };
         let span = |n| m.doc.node(n).content;
         FileFacts {
             file,
-            unit,
+            serial: m.header.serial.clone(),
             hostname: m.hostname().map(str::to_owned),
             tokens: m
                 .tokens
@@ -80,6 +75,15 @@ impl FileFacts {
                     span: span(c.kind.as_ref().map_or(c.node, |k| k.node)),
                     fmg: c.fmg.as_ref().map(|f| f.value.clone()),
                 }),
+        }
+    }
+
+    /// Whether two files are known to come from different units: different serials when both
+    /// have one, else different host names when both have one. Unknown is not different.
+    pub fn other_unit_than(&self, o: &FileFacts) -> bool {
+        match (&self.serial, &o.serial) {
+            (Some(a), Some(b)) => a != b,
+            _ => matches!((&self.hostname, &o.hostname), (Some(a), Some(b)) if a != b),
         }
     }
 

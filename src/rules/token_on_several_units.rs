@@ -58,17 +58,17 @@ impl Rule for TokenOnSeveralUnits {
             }
         }
         for (key, places) in seen {
-            let mut units: Vec<&str> = places.iter().map(|(u, _, _)| u.unit.as_str()).collect();
-            units.sort_unstable();
-            units.dedup();
-            if units.len() < 2 {
-                continue;
-            }
             for &(unit, t, lic) in &places {
-                let related = places
+                let others: Vec<&Place<'_>> = places
                     .iter()
-                    .filter(|(u, _, _)| u.unit != unit.unit)
-                    .map(|&(u, ot, olic)| Label {
+                    .filter(|(u, _, _)| u.other_unit_than(unit))
+                    .collect();
+                if others.is_empty() {
+                    continue;
+                }
+                let related = others
+                    .iter()
+                    .map(|&&(u, ot, olic)| Label {
                         file: u.file,
                         span: span_of(ot, olic),
                         message: format!(
@@ -86,8 +86,8 @@ impl Rule for TokenOnSeveralUnits {
                     token: Some(t.serial.clone()),
                     user: None,
                     message: format!(
-                        "{key} appears in backups of {} different units; one of them is a migrated copy",
-                        units.len()
+                        "{key} also appears in {} backup(s) of another unit; one of them is a migrated copy",
+                        others.len()
                     ),
                     help: "keep the token on the unit that owns it; on the other unit delete it and import \
                            its own licence (trial tokens: re-import with the trial code)"
