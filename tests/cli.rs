@@ -210,3 +210,24 @@ fn usage_errors_exit_2() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn parse_error_on_a_huge_line_is_named_not_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text =
+        String::from("config system replacemsg-image\n    edit \"x\"\n        set image-base64 \"");
+    text.push_str(&"A".repeat(300_000));
+    text.push('\n');
+    let p = write(dir.path(), "huge.conf", text.as_bytes());
+    let out = fortilint()
+        .args(["check", "--color", "never", &p])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.len() < 2000, "{} bytes of output", s.len());
+    assert!(
+        s.contains("huge.conf:3:26: unterminated double quote"),
+        "{s}"
+    );
+}

@@ -141,7 +141,7 @@ pub fn render(report: &Report<'_>, out: &mut dyn WriteColor) -> std::io::Result<
                 .with_code(e.status)
                 .with_notes(vec![format!("help: {}", e.hint)]);
             match (e.span, f.text.as_deref()) {
-                (Some(span), Some(_)) => {
+                (Some(span), Some(t)) if short_line(t, span.start as usize) => {
                     d = d.with_message(&e.message).with_labels(vec![
                         CsLabel::primary(i, span.range()).with_message(&e.label),
                     ]);
@@ -168,6 +168,18 @@ pub fn render(report: &Report<'_>, out: &mut dyn WriteColor) -> std::io::Result<
         emit(out, &finding_diagnostic(f))?;
     }
     Ok(())
+}
+
+/// Longest line shown as a snippet; a longer one (a 10 MB image line) is named by its place.
+const MAX_SNIPPET_LINE: usize = 2000;
+
+/// Whether the line holding `offset` is short enough to print.
+fn short_line(text: &str, offset: usize) -> bool {
+    let b = text.as_bytes();
+    let offset = offset.min(b.len());
+    let start = memchr::memrchr2(b'\n', b'\r', &b[..offset]).map_or(0, |i| i + 1);
+    let end = memchr::memchr2(b'\n', b'\r', &b[offset..]).map_or(b.len(), |i| offset + i);
+    end - start <= MAX_SNIPPET_LINE
 }
 
 /// The closing line of a human report.
