@@ -49,10 +49,10 @@ fn secrets_of(text: &str) -> Vec<String> {
     for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
         let w: Vec<&str> = line.split_whitespace().collect();
         for (i, x) in w.iter().enumerate() {
-            if *x == "ENC" {
-                if let Some(v) = w.get(i + 1) {
-                    out.push((*v).to_owned());
-                }
+            if *x == "ENC"
+                && let Some(v) = w.get(i + 1)
+            {
+                out.push((*v).to_owned());
             }
         }
         if let ["set", "activation-code" | "seed", v, ..] = w.as_slice() {

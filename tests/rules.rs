@@ -230,15 +230,17 @@ fn secrets_of(text: &str) -> Vec<String> {
         .join("\n");
     let words: Vec<&str> = code.split_whitespace().collect();
     for (i, w) in words.iter().enumerate() {
-        if *w == "ENC" {
-            if let Some(v) = words.get(i + 1) {
-                out.push((*v).to_owned());
-            }
+        if *w == "ENC"
+            && let Some(v) = words.get(i + 1)
+        {
+            out.push((*v).to_owned());
         }
-        if i > 0 && words[i - 1] == "set" && KEYS.contains(w) {
-            if let Some(v) = words.get(i + 1).filter(|v| **v != "ENC") {
-                out.push(v.trim_matches('"').to_owned());
-            }
+        if i > 0
+            && words[i - 1] == "set"
+            && KEYS.contains(w)
+            && let Some(v) = words.get(i + 1).filter(|v| **v != "ENC")
+        {
+            out.push(v.trim_matches('"').to_owned());
         }
     }
     for body in text.split("-----BEGIN").skip(1) {
