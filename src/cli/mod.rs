@@ -83,9 +83,8 @@ pub fn load_one(input: &Input) -> Loaded {
     }
 }
 
-/// Parses and models every loaded file. Returns the report entries and, for each file that
-/// parsed, its model (same indexes).
-/// Files are parsed and modelled on all cores; the results keep the input order.
+/// Parses and models every loaded file, on all cores. Returns the report entries and, for each
+/// file that parsed, its model (same indexes as the input).
 pub fn analyse(loaded: &[Loaded]) -> (Vec<ReportFile<'_>>, Vec<Option<Model<'_>>>) {
     use rayon::prelude::*;
     let bar = progress::bar(loaded);

@@ -44,10 +44,6 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub fn is_opener(self) -> bool {
-        matches!(self, Kind::Config | Kind::Edit)
-    }
-
     /// Lines that carry no configuration.
     pub fn is_trivia(self) -> bool {
         matches!(
