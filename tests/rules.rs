@@ -432,11 +432,11 @@ fn several_units_needs_known_different_units() {
             (Some("fw1"), None),
             0,
         ), // one with a serial line
-        ((Some("fw1"), None), (Some("fw2"), None), 2), // different host names
+        ((Some("fw1"), None), (Some("fw2"), None), 1), // different host names: one finding per serial
         (
             (Some("fw"), Some("FG100F0000000001")),
             (Some("fw"), Some("FG100F0000000002")),
-            2,
+            1,
         ),
     ];
     for (i, (a, b, expected)) in cases.into_iter().enumerate() {

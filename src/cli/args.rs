@@ -166,9 +166,37 @@ pub struct FixArgs {
     #[arg(long)]
     pub write: bool,
 
-    /// Limit the plan to these token serials (repeat or comma-separate).
+    /// Limit the plan to these token serials (repeat or comma-separate). Also the way to
+    /// choose which tokens of a shared phone registration (FTK002) to re-provision.
     #[arg(long, value_delimiter = ',', value_name = "SERIAL")]
     pub token: Vec<String>,
+
+    /// What to print: the staged CLI `script`, or the `plan` as a markdown runbook.
+    #[arg(long, value_enum, default_value_t = FixFormat::Script)]
+    pub format: FixFormat,
+
+    /// Print only stage N of the script (0 pre-flight, 1 unassign/delete, 2 import/activate,
+    /// 3 reassign users, 4 reassign admins), with the header.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=4))]
+    pub stage: Option<u8>,
+
+    /// Write one script per unit into DIR (`<hostname-or-file>.fortilint-fix.txt`, or
+    /// `.fortilint-plan.md` with `--format plan`).
+    #[arg(long, value_name = "DIR", conflicts_with = "script")]
+    pub out_dir: Option<PathBuf>,
+
+    /// Let the plan touch admins even when no super_admin would keep working two-factor
+    /// (the admin stage still comes last, after verification).
+    #[arg(long)]
+    pub allow_admin_lockout_risk: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FixFormat {
+    /// The staged FortiOS CLI script.
+    Script,
+    /// The same plan as a markdown runbook for people.
+    Plan,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -201,6 +229,17 @@ pub enum FailOn {
     Error,
     Warning,
     Info,
+}
+
+impl FailOn {
+    /// The lowest severity that fails the run.
+    pub fn severity(self) -> crate::rules::Severity {
+        match self {
+            FailOn::Error => crate::rules::Severity::Error,
+            FailOn::Warning => crate::rules::Severity::Warning,
+            FailOn::Info => crate::rules::Severity::Info,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

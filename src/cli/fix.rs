@@ -1,16 +1,26 @@
-//! `fortilint fix`: the remediation script (stdout or `--script FILE`), `--diff`, `--write`.
-//! The exit code is judged on what remains after the plan.
+//! `fortilint fix`: the staged remediation script or the markdown runbook (stdout, `--script
+//! FILE`, or one file per unit with `--out-dir`), `--diff`, `--write`.
+//!
+//! Order of effects: every script or runbook is written (and synced) first; backups are
+//! rewritten only after that succeeded, so a failing output never leaves a rewritten backup
+//! without its plan. One unit per script: several units are never mixed in one stream.
+//!
+//! Exit codes: 0 when it produced what was asked and nothing at or above `--fail-on` remains;
+//! 1 when findings remain that the plan cannot fix (named on stderr); 2 on bad input or usage.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use super::args::FixArgs;
+use super::args::{FixArgs, FixFormat};
 use super::lint::{Session, exit_code};
 use super::{EXIT_ERROR, analyse, now, print};
-use crate::fix::{fix_file, patch, script::ScriptInfo};
+use crate::fix::plan::PlanOptions;
+use crate::fix::{fix_file, patch, runbook};
 use crate::model::Model;
 use crate::parse;
 use crate::report::{self, Report, redact};
+use crate::rules::{Fixable, registry};
 
 pub fn run(args: &FixArgs) -> u8 {
     match run_inner(args) {
@@ -22,77 +32,187 @@ pub fn run(args: &FixArgs) -> u8 {
     }
 }
 
+/// One unit's rendered output.
+struct UnitOut {
+    file: usize,
+    name: String,
+    text: String,
+}
+
 fn run_inner(args: &FixArgs) -> Result<u8, String> {
     if args.write && args.input.paths.iter().any(|p| p.as_os_str() == "-") {
         return Err("--write cannot rewrite standard input; use --diff or the script".to_owned());
     }
     let session = Session::open(&args.input.paths, &args.rules)?;
+    if let Some(out) = &args.script {
+        refuse_input_path(&session, out)?;
+    }
     let (files, models) = analyse(&session.loaded);
     let now = args.input.now.unwrap_or_else(now);
     let findings = session.findings(&models, &args.rules, now);
     let date = super::args::rfc3339(now);
 
-    let mut scripts = String::new();
+    // `--token` must name tokens that exist.
+    let known: BTreeSet<&str> = models
+        .iter()
+        .flatten()
+        .flat_map(|m| m.tokens.iter().map(|t| t.serial.as_str()))
+        .collect();
+    let unknown: Vec<&String> = args
+        .token
+        .iter()
+        .filter(|t| !known.contains(t.as_str()))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(format!(
+            "--token {}: no such token in the input{}",
+            unknown
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            if known.is_empty() {
+                ""
+            } else {
+                " (see `fortilint tokens`)"
+            }
+        ));
+    }
+
+    let opts = PlanOptions {
+        only: args.token.clone(),
+        allow_admin_lockout_risk: args.allow_admin_lockout_risk,
+        post_import: Default::default(),
+    };
+    let mut outs: Vec<UnitOut> = Vec::new();
     let mut diffs = String::new();
-    let mut placeholders = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
     let mut patched: Vec<Option<String>> = vec![None; files.len()];
-    let mut written = 0;
+    let mut rewrite: Vec<(usize, String)> = Vec::new();
     for (i, m) in models.iter().enumerate() {
         let Some(m) = m else { continue };
-        let info = ScriptInfo {
-            source: &files[i].path,
-            date: date.clone(),
-        };
-        let fx = fix_file(m, i, &findings, &args.token, &info);
+        let fx = fix_file(m, i, &findings, &opts, &files[i].path, &date);
+        let path = &files[i].path;
+        for s in &fx.plan.skipped {
+            notes.push(format!("{path}: not planned: {}: {}", s.what, s.why));
+        }
         if !fx.plan.is_empty() {
-            if !scripts.is_empty() {
-                scripts.push('\n');
+            let info = crate::fix::script::ScriptInfo {
+                source: path,
+                date: date.clone(),
+                findings: crate::fix::addressed(m, i, &findings, &fx.plan),
+            };
+            let text = match args.format {
+                FixFormat::Script => fx.script.text(args.stage),
+                FixFormat::Plan => runbook::render(m, &fx.plan, &info),
+            };
+            for p in dedup(&fx.script.placeholders) {
+                notes.push(format!(
+                    "{path}: placeholder to fill in before its stage: {p}"
+                ));
             }
-            scripts.push_str(&fx.script.text);
-            placeholders.extend(
-                fx.script
-                    .placeholders
-                    .iter()
-                    .map(|p| format!("{}: {p}", files[i].path)),
-            );
+            outs.push(UnitOut {
+                file: i,
+                name: unit_name(m, path),
+                text,
+            });
         }
         if args.diff {
-            diffs.push_str(&diff(
-                &files[i].path,
-                m,
-                &fx.patched,
-                args.rules.show_secrets,
-            ));
+            diffs.push_str(&diff(path, m, &fx.patched, args.rules.show_secrets));
         }
         if args.write && fx.patched != m.doc.text {
-            write_atomic(session.path(i), &fx.patched)
-                .map_err(|e| format!("{}: cannot write: {e}", files[i].path))?;
-            written += 1;
+            if fx.plan.unresolved() > 0 {
+                notes.push(format!(
+                    "{path}: not rewritten: the new trial serials are not known yet (give --evidence with the \
+                     unit's `diagnose fortitoken info` after the import)"
+                ));
+            } else {
+                rewrite.push((i, fx.patched.clone()));
+            }
         }
         patched[i] = Some(fx.patched);
     }
 
-    if let Some(path) = &args.script {
-        write_new(path, &scripts)
-            .map_err(|e| format!("{}: cannot write the script: {e}", path.display()))?;
+    // 1. The scripts, first.
+    if let Some(dir) = &args.out_dir {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
+        let ext = match args.format {
+            FixFormat::Script => "fortilint-fix.txt",
+            FixFormat::Plan => "fortilint-plan.md",
+        };
+        let mut used: BTreeMap<String, usize> = BTreeMap::new();
+        for o in &outs {
+            let n = used.entry(o.name.clone()).or_insert(0);
+            *n += 1;
+            let name = if *n == 1 {
+                format!("{}.{ext}", o.name)
+            } else {
+                format!("{}-{}.{ext}", o.name, n)
+            };
+            let target = dir.join(name);
+            refuse_input_path(&session, &target)?;
+            write_new(&target, &o.text)
+                .map_err(|e| format!("{}: cannot write: {e}", target.display()))?;
+            eprintln!(
+                "fortilint: wrote {} ({})",
+                target.display(),
+                files[o.file].path
+            );
+        }
+    } else if outs.len() > 1 && !args.diff {
+        return Err(format!(
+            "{} units have a remediation plan ({}); one script per unit: use --out-dir DIR, or fix one backup at a time",
+            outs.len(),
+            outs.iter()
+                .map(|o| files[o.file].path.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    } else if let Some(path) = &args.script {
+        match outs.first() {
+            Some(o) => write_new(path, &o.text)
+                .map_err(|e| format!("{}: cannot write the script: {e}", path.display()))?,
+            // Never truncate an existing script with an empty plan.
+            None => eprintln!(
+                "fortilint: {} left as it was: nothing planned",
+                path.display()
+            ),
+        }
+    } else if !args.diff
+        && let Some(o) = outs.first()
+    {
+        print(&o.text);
     }
     if args.diff {
         print(&diffs);
-    } else if args.script.is_none() {
-        // The script is what brings the unit in line with the rewritten backup: show it.
-        print(&scripts);
     }
-    if scripts.is_empty() {
-        eprintln!("fortilint: nothing to fix (no FTK001, FTK002 or FTK003 finding)");
+
+    // 2. Backups, only after the scripts are safely out.
+    let mut written = 0;
+    for (i, text) in &rewrite {
+        write_atomic(session.path(*i), text)
+            .map_err(|e| format!("{}: cannot write: {e}", files[*i].path))?;
+        written += 1;
     }
-    if !placeholders.is_empty() {
+
+    for n in &notes {
+        eprintln!("fortilint: {n}");
+    }
+    if outs.is_empty() {
+        let considered: Vec<String> = registry::RULES
+            .iter()
+            .map(|r| r.meta())
+            .filter(|m| m.fixable != Fixable::No)
+            .map(|m| match m.fixable {
+                Fixable::OnRequest => format!("{} (with --token)", m.code),
+                _ => m.code.to_owned(),
+            })
+            .collect();
         eprintln!(
-            "fortilint: the script has {} placeholder(s) to fill before it is run:",
-            placeholders.len()
+            "fortilint: nothing to fix: no finding of a rule the plan acts on ({})",
+            considered.join(", ")
         );
-        for p in &placeholders {
-            eprintln!("  {p}");
-        }
     }
     if args.write {
         eprintln!("fortilint: rewrote {written} file(s)");
@@ -118,7 +238,68 @@ fn run_inner(args: &FixArgs) -> Result<u8, String> {
         .collect();
     let after: Vec<Option<Model<'_>>> = docs.into_iter().map(|d| d.map(Model::build)).collect();
     let remaining = session.findings(&after, &args.rules, now);
-    Ok(exit_code(any_failed, &remaining, args.rules.fail_on))
+    let code = exit_code(any_failed, &remaining, args.rules.fail_on);
+    if code == super::EXIT_FINDINGS {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for f in remaining
+            .iter()
+            .filter(|f| f.severity >= args.rules.fail_on.severity())
+        {
+            *counts.entry(f.code).or_default() += 1;
+        }
+        let list: Vec<String> = counts.iter().map(|(c, n)| format!("{c} ×{n}")).collect();
+        eprintln!(
+            "fortilint: findings remain that the plan does not fix: {} (see `fortilint check`)",
+            list.join(", ")
+        );
+    }
+    Ok(code)
+}
+
+fn dedup(v: &[String]) -> Vec<&String> {
+    let mut seen = BTreeSet::new();
+    v.iter().filter(|p| seen.insert(p.as_str())).collect()
+}
+
+/// `<hostname>` or the file's stem, reduced to a safe file name.
+fn unit_name(m: &Model<'_>, path: &str) -> String {
+    let raw = m.hostname().map(str::to_owned).unwrap_or_else(|| {
+        Path::new(path)
+            .file_stem()
+            .map_or("stdin".to_owned(), |s| s.to_string_lossy().into_owned())
+    });
+    let s: String = raw
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(64)
+        .collect();
+    if s.is_empty() || s.chars().all(|c| c == '_') {
+        "unit".to_owned()
+    } else {
+        s
+    }
+}
+
+/// An output path must never be one of the inputs.
+fn refuse_input_path(session: &Session, out: &Path) -> Result<(), String> {
+    let Ok(target) = std::fs::canonicalize(out) else {
+        return Ok(()); // does not exist yet: cannot be an input
+    };
+    for i in 0..session.inputs.len() {
+        if std::fs::canonicalize(session.path(i)).is_ok_and(|p| p == target) {
+            return Err(format!(
+                "{}: is also an input; refusing to overwrite a backup with a script",
+                out.display()
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The unified diff of one file, with secret values masked unless `--show-secrets`.
@@ -130,7 +311,8 @@ fn diff(path: &str, m: &Model<'_>, new: &str, show_secrets: bool) -> String {
     let old_masked = redact(old, &m.secret_spans());
     let new_masked = match parse::parse(new) {
         Ok(doc) => redact(new, &Model::build(doc).secret_spans()),
-        // The patch only removes whole lines, so it parses; never print unmasked text anyway.
+        // The patch only removes whole lines and renames, so it parses; never print unmasked
+        // text anyway.
         Err(_) => return String::new(),
     };
     patch::unified_diff(path, &old_masked, &new_masked)
@@ -141,32 +323,40 @@ fn diff(path: &str, m: &Model<'_>, new: &str, show_secrets: bool) -> String {
 pub fn write_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
     let target = std::fs::canonicalize(path)?;
     let dir = target.parent().unwrap_or(Path::new("."));
-    let perms = std::fs::metadata(&target)?.permissions();
+    let meta = std::fs::metadata(&target)?;
+    if meta.permissions().readonly() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "the file is read-only; refusing to replace it",
+        ));
+    }
     let mut tmp = tempfile::Builder::new()
         .prefix(".fortilint-")
         .suffix(".tmp")
         .tempfile_in(dir)?;
     tmp.write_all(contents.as_bytes())?;
     tmp.as_file().sync_all()?;
-    std::fs::set_permissions(tmp.path(), perms)?;
+    std::fs::set_permissions(tmp.path(), meta.permissions())?;
+    // The temporary file is removed on every error path (tempfile drops it).
     tmp.persist(&target).map_err(|e| e.error)?;
     Ok(())
 }
 
-/// Writes a new file (the script) atomically.
+/// Writes a file (a script or runbook) atomically and syncs it.
 fn write_new(path: &Path, contents: &str) -> std::io::Result<()> {
     if path.exists() {
         return write_atomic(path, contents);
     }
-    let dir = path
+    let dir: PathBuf = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     let mut tmp = tempfile::Builder::new()
         .prefix(".fortilint-")
         .suffix(".tmp")
-        .tempfile_in(dir)?;
+        .tempfile_in(&dir)?;
     tmp.write_all(contents.as_bytes())?;
+    tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }

@@ -9,7 +9,7 @@ use super::inputs::{self, Input};
 use super::{EXIT_ERROR, EXIT_FINDINGS, Loaded, load_all};
 use crate::config::{self, Config};
 use crate::model::Model;
-use crate::rules::{self, FileFacts, Finding, Severity, registry};
+use crate::rules::{self, FileFacts, Finding, registry};
 
 /// The inputs of a run, their configs, and (for commands that hold every file) their sources.
 pub struct Session {
@@ -164,11 +164,7 @@ pub fn exit_code(any_failed: bool, findings: &[Finding], fail_on: FailOn) -> u8 
     if any_failed {
         return EXIT_ERROR;
     }
-    let threshold = match fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
-        FailOn::Info => Severity::Info,
-    };
+    let threshold = fail_on.severity();
     if findings.iter().any(|f| f.severity >= threshold) {
         EXIT_FINDINGS
     } else {

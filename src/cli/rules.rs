@@ -12,6 +12,8 @@ struct RuleRow {
     name: &'static str,
     severity: &'static str,
     fixable: bool,
+    /// `yes`, `no` or `with --token`.
+    fix: &'static str,
     migration_only: bool,
     summary: &'static str,
 }
@@ -25,7 +27,8 @@ fn rows() -> Vec<RuleRow> {
                 code: m.code,
                 name: m.name,
                 severity: m.default_severity.as_str(),
-                fixable: m.fixable,
+                fixable: m.fixable != crate::rules::Fixable::No,
+                fix: m.fixable.as_str(),
                 migration_only: m.migration_only,
                 summary: m.summary,
             }
@@ -44,7 +47,7 @@ pub fn markdown_table() -> String {
             r.code,
             r.name,
             r.severity,
-            if r.fixable { "yes" } else { "no" },
+            r.fix,
             r.summary,
             if r.migration_only {
                 " (with `--migration`)"
@@ -70,16 +73,16 @@ pub fn list(args: &RulesArgs) -> u8 {
             let rows = rows();
             let w = rows.iter().map(|r| r.name.len()).max().unwrap_or(4);
             let mut s = format!(
-                "{:<6}  {:<w$}  {:<8}  {:<7}  SUMMARY\n",
+                "{:<6}  {:<w$}  {:<8}  {:<12}  SUMMARY\n",
                 "CODE", "NAME", "SEVERITY", "FIXABLE"
             );
             for r in rows {
                 s.push_str(&format!(
-                    "{:<6}  {:<w$}  {:<8}  {:<7}  {}{}\n",
+                    "{:<6}  {:<w$}  {:<8}  {:<12}  {}{}\n",
                     r.code,
                     r.name,
                     r.severity,
-                    if r.fixable { "yes" } else { "no" },
+                    r.fix,
                     r.summary,
                     if r.migration_only {
                         " [--migration]"

@@ -1,11 +1,13 @@
-//! Stage 5 of the pipeline: **fix**. One [`plan::Plan`] per file, from the FTK001, FTK002
-//! and FTK003 findings, renders two ways: a FortiOS CLI remediation script
-//! ([`script`]) and span edits that give the backup as it will be after the script
-//! ([`patch`]). [`replay`] is the CLI interpreter that proves the two agree.
+//! Stage 5 of the pipeline: **fix**. One [`plan::Plan`] per unit (per file), built from the
+//! typed intents that rules attach to their findings, renders every way: the staged FortiOS
+//! CLI script ([`script`]), the markdown runbook ([`runbook`]) and span edits that give the
+//! backup as it will be after the script ([`patch`]). [`replay`] is the CLI interpreter that
+//! proves script and patch agree and that no stage ordering breaks the safety contract.
 
 pub mod patch;
 pub mod plan;
 pub mod replay;
+pub mod runbook;
 pub mod script;
 
 use crate::model::Model;
@@ -20,37 +22,47 @@ pub struct FileFix {
     pub patched: String,
 }
 
+/// One line per finding the plan acts on, for the script header.
+pub fn addressed(
+    model: &Model<'_>,
+    file: usize,
+    findings: &[Finding],
+    plan: &plan::Plan,
+) -> Vec<String> {
+    let touched: Vec<usize> = plan
+        .touched_tokens()
+        .chain(plan.hardware.iter().map(|h| h.token))
+        .collect();
+    findings
+        .iter()
+        .filter(|f| f.primary.file == file)
+        .filter(|f| f.intent.token().is_some_and(|t| touched.contains(&t)))
+        .map(|f| {
+            let t = &model.tokens[f.intent.token().unwrap_or_default()];
+            match model.vdom(t.scope) {
+                Some(v) => format!("{} {} (vdom {v}): {}", f.code, t.serial, f.intent.name()),
+                None => format!("{} {}: {}", f.code, t.serial, f.intent.name()),
+            }
+        })
+        .collect()
+}
+
 /// Plans, renders the script and patches the text of one parsed file.
 pub fn fix_file(
     model: &Model<'_>,
     file: usize,
     findings: &[Finding],
-    only: &[String],
-    info: &script::ScriptInfo<'_>,
+    opts: &plan::PlanOptions,
+    source: &str,
+    date: &str,
 ) -> FileFix {
-    let plan = plan::Plan::build(model, file, findings, only);
-    let addressed: Vec<String> = findings
-        .iter()
-        .filter(|f| f.primary.file == file && plan::FIXED_CODES.contains(&f.code))
-        .filter(|f| {
-            f.token
-                .as_ref()
-                .is_some_and(|t| only.is_empty() || only.contains(t))
-        })
-        .map(|f| {
-            format!(
-                "{} {} {}",
-                f.code,
-                f.token.as_deref().unwrap_or(""),
-                f.vdom
-                    .as_deref()
-                    .map_or(String::new(), |v| format!("(vdom {v})"))
-            )
-            .trim_end()
-            .to_owned()
-        })
-        .collect();
-    let script = script::render(model, &plan, &addressed, info);
+    let plan = plan::Plan::build(model, file, findings, opts);
+    let info = script::ScriptInfo {
+        source,
+        date: date.to_owned(),
+        findings: addressed(model, file, findings, &plan),
+    };
+    let script = script::render(model, &plan, &info);
     let edits = patch::edits(model, &plan);
     let patched = patch::apply(model.doc.text, &edits);
     FileFix {

@@ -1,12 +1,17 @@
-//! The patched backup: span edits on the original text. For each re-issued token its `seed`,
-//! `activation-code`, `activation-expire`, `reg-id` and `os-ver` lines go (a renewed token
-//! loses its activation code and expiry); every other byte stays, line endings included.
+//! The patched backup: span edits on the original text, drawn from the plan. A re-imported or
+//! re-provisioned token loses its `seed`, `activation-code`, `activation-expire`, `reg-id` and
+//! `os-ver` lines (FortiGuard and the assignment produce them again); a trial token that comes
+//! back with a new serial is renamed (entry and holders) and loses its old licence line; a
+//! re-imported token comes back without `status lock` and keeps only comments that the script
+//! can restore. Every
+//! other byte stays, line endings included. Hardware tokens are never changed.
 
 use similar::TextDiff;
 
-use super::plan::{Action, Plan, REISSUE_DROPS, RENEW_DROPS};
+use super::plan::{Plan, REISSUE_DROPS};
+use super::script::serial_or_placeholder;
 use crate::model::Model;
-use crate::parse::Kind;
+use crate::parse::{Kind, NodeId};
 use crate::source::Span;
 
 /// A text edit: replace `span` with `text`.
@@ -20,20 +25,92 @@ pub struct Edit {
 pub fn edits(model: &Model<'_>, plan: &Plan) -> Vec<Edit> {
     let doc = &model.doc;
     let mut out = Vec::new();
-    for item in &plan.items {
-        let t = &model.tokens[item.token];
-        let drops: &[&str] = match item.action {
-            Action::Reissue(_) => &REISSUE_DROPS,
-            Action::Renew => &RENEW_DROPS,
-        };
-        for c in doc.children(t.entry) {
+    let drop_lines = |entry: NodeId, names: &[&str], out: &mut Vec<Edit>| {
+        for c in doc.children(entry) {
             let n = doc.node(c);
-            if matches!(n.kind, Kind::Set | Kind::Unset) && drops.contains(&doc.name(c).as_ref()) {
+            if matches!(n.kind, Kind::Set | Kind::Unset) && names.contains(&doc.name(c).as_ref()) {
                 out.push(Edit {
                     span: n.span,
                     text: String::new(),
                 });
             }
+        }
+    };
+    // The value argument of `set <attr> <value>`.
+    let value_span = |node: NodeId| -> Option<Span> { doc.args(node).get(1).map(|a| a.span) };
+    for i in plan.touched_tokens() {
+        drop_lines(model.tokens[i].entry, &REISSUE_DROPS, &mut out);
+    }
+    for g in &plan.groups {
+        for &i in &g.tokens {
+            // Comments come back only when they can be quoted into the script; a new trial
+            // token is another token and has none.
+            let keep = !g.new_serials
+                && model.tokens[i]
+                    .comments
+                    .as_ref()
+                    .is_some_and(|c| super::plan::writable(&c.value));
+            if !keep {
+                drop_lines(model.tokens[i].entry, &["comments"], &mut out);
+            }
+            // A re-imported token comes back active; a lock is never re-applied (§5 rule 6).
+            drop_lines(model.tokens[i].entry, &["status"], &mut out);
+        }
+    }
+    for g in plan.groups.iter().filter(|g| g.new_serials) {
+        for &i in &g.tokens {
+            let t = &model.tokens[i];
+            let new = serial_or_placeholder(model, plan, i);
+            drop_lines(t.entry, &["license"], &mut out);
+            if let Some(span) = doc.args(t.entry).first().map(|a| a.span) {
+                out.push(Edit {
+                    span,
+                    text: new.clone(),
+                });
+            }
+            for h in &t.holders {
+                if let Some(span) = model.holder(h).fortitoken.and_then(|a| value_span(a.node)) {
+                    out.push(Edit {
+                        span,
+                        text: new.clone(),
+                    });
+                }
+            }
+        }
+        // The other member(s) of the pair come back with the import: new entries after
+        // the last one, in the file's own indentation and line ending.
+        if let Some(&last) = g.tokens.last()
+            && !g.extra.is_empty()
+        {
+            let entry = doc.node(model.tokens[last].entry);
+            let line = &doc.text[entry.span.start as usize..entry.span.end as usize];
+            let indent: String = line
+                .chars()
+                .take_while(|c| *c == ' ' || *c == '\t')
+                .collect();
+            let eol = if line.ends_with("\r\n") {
+                "\r\n"
+            } else if line.ends_with('\r') {
+                "\r"
+            } else {
+                "\n"
+            };
+            let at = doc.node(entry.subtree_end - 1).span.end as usize;
+            let mut text = String::new();
+            for (k, serial) in g.extra.iter().enumerate() {
+                let key = match serial {
+                    Some(s) => crate::parse::value::quote(s),
+                    None => super::script::trial_placeholder(
+                        model.scopes[g.scope].label(),
+                        g.tokens.len() + k + 1,
+                    ),
+                };
+                text.push_str(&format!("{indent}edit {key}{eol}{indent}next{eol}"));
+            }
+            out.push(Edit {
+                span: Span::new(at, at),
+                text,
+            });
         }
     }
     out.sort_by_key(|e| e.span);

@@ -4,11 +4,23 @@
 //! original backup. The state is semantic: scopes → tables → entries → attributes (decoded
 //! values); entry order and formatting do not count.
 //!
-//! FortiGuard is simulated from the original backup: an import re-creates, with their licence,
-//! the deleted tokens of that licence (the trial code: the trial tokens) in the current VDOM;
-//! `execute fortitoken activate` gives a registered hardware token back its licence; `renew`
-//! voids a token's activation code and expiry. Seeds and activation data never come back in
-//! the state: FortiGuard hands them out after the script has run.
+//! FortiGuard is simulated from the original backup, with the documented failure modes
+//! (fortitoken-remediation.md §3–§4):
+//!
+//! * an import re-creates, with their licence, the deleted tokens of that licence in the
+//!   current VDOM; on **another unit** ([`Interpreter::other_unit`]) the trial code yields the
+//!   unit's own pair with **new serials**, and an import can be made to fail
+//!   ([`Interpreter::imports_fail`]: licence not transferred, FortiGuard unreachable);
+//! * `execute fortitoken activate` on a hardware token that was deleted and re-added fails
+//!   (the activation lock);
+//! * `set fortitoken <serial>` naming a token that does not exist fails, and the whole `edit`
+//!   is discarded (FortiOS refuses to save the entry);
+//! * `execute fortitoken-mobile provision` voids the token's activation data and phone
+//!   registration (a new activation follows).
+//!
+//! Seeds and activation data never come back in the state: FortiGuard hands them out after
+//! the script has run. Read-only commands (`show`, `get`, `diagnose`, `execute ping`, …) do
+//! nothing. Every failure is recorded in [`Interpreter::failures`].
 
 use std::collections::BTreeMap;
 
@@ -59,6 +71,18 @@ pub struct Interpreter {
     known: Vec<Known>,
     /// Statements the interpreter does not understand (reported, not fatal).
     pub skipped: Vec<String>,
+    /// Commands that failed, as the unit would report them.
+    pub failures: Vec<String>,
+    /// The script runs on another unit than the one that wrote the backup.
+    pub other_unit: bool,
+    /// FortiGuard refuses every import (licence not transferred, unreachable).
+    pub imports_fail: bool,
+    /// Serials the simulated trial imports handed out, per scope key.
+    pub new_trial_serials: BTreeMap<String, Vec<String>>,
+    /// Hardware tokens deleted during the run (their activation fails afterwards).
+    deleted_hardware: Vec<String>,
+    /// Reference checks are on (off while the backup itself is loaded).
+    strict: bool,
 }
 
 impl Interpreter {
@@ -83,8 +107,15 @@ impl Interpreter {
             default_scope,
             known,
             skipped: Vec::new(),
+            failures: Vec::new(),
+            other_unit: false,
+            imports_fail: false,
+            new_trial_serials: BTreeMap::new(),
+            deleted_hardware: Vec::new(),
+            strict: false,
         };
         it.run(&model.doc);
+        it.strict = true;
         it
     }
 
@@ -130,8 +161,16 @@ impl Interpreter {
     fn run_statement(&mut self, doc: &Document<'_>, id: NodeId, scope: &str, _: Option<()>) {
         match doc.node(id).kind {
             Kind::Config => {
+                let before = self.state.scopes.get(scope).cloned().unwrap_or_default();
                 let root = self.state.scopes.entry(scope.to_owned()).or_default();
-                exec_config(doc, id, root, &mut self.skipped);
+                let mut deleted = Vec::new();
+                exec_config(doc, id, root, &mut self.skipped, &mut deleted);
+                for d in deleted {
+                    if d.starts_with("FTK2") {
+                        self.deleted_hardware.push(d);
+                    }
+                }
+                self.check_references(scope, &before);
             }
             Kind::Script => self.execute(doc, id, scope),
             _ => {}
@@ -148,7 +187,82 @@ impl Interpreter {
             .or_default()
     }
 
-    /// `execute fortitoken…` commands; other verbs are recorded as skipped.
+    /// Token serials that exist for holders of `scope` (its own table, and `config global`'s).
+    fn visible_tokens(&self, scope: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for s in [scope, "global"] {
+            if let Some(t) = self
+                .state
+                .scopes
+                .get(s)
+                .and_then(|o| o.tables.get("user fortitoken"))
+            {
+                out.extend(t.entries.keys().cloned());
+            }
+        }
+        out
+    }
+
+    /// FortiOS refuses to save a user or admin that names a token that does not exist: such
+    /// entries go back to what they were, and the failure is recorded.
+    fn check_references(&mut self, scope: &str, before: &Obj) {
+        if !self.strict {
+            return;
+        }
+        for (table, token_scope) in [("user local", scope), ("system admin", "*")] {
+            let Some(entries) = self
+                .state
+                .scopes
+                .get(scope)
+                .and_then(|o| o.tables.get(table))
+                .map(|t| t.entries.clone())
+            else {
+                continue;
+            };
+            for (name, obj) in entries {
+                let Some(serial) = obj.attrs.get("fortitoken").and_then(|v| v.first()) else {
+                    continue;
+                };
+                let old = before.tables.get(table).and_then(|t| t.entries.get(&name));
+                if old.and_then(|o| o.attrs.get("fortitoken")) == obj.attrs.get("fortitoken") {
+                    continue;
+                }
+                let exists = if token_scope == "*" {
+                    self.state.scopes.values().any(|o| {
+                        o.tables
+                            .get("user fortitoken")
+                            .is_some_and(|t| t.entries.contains_key(serial))
+                    })
+                } else {
+                    self.visible_tokens(scope).contains(serial)
+                };
+                if !exists {
+                    self.failures.push(format!(
+                        "{table} {name}: entry not found in datasource: fortitoken {serial}"
+                    ));
+                    let t = self
+                        .state
+                        .scopes
+                        .entry(scope.to_owned())
+                        .or_default()
+                        .tables
+                        .entry(table.to_owned())
+                        .or_default();
+                    match old {
+                        Some(o) => {
+                            t.entries.insert(name, o.clone());
+                        }
+                        None => {
+                            t.entries.remove(&name);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `execute fortitoken…` commands; read-only commands do nothing; other verbs are
+    /// recorded as skipped.
     fn execute(&mut self, doc: &Document<'_>, id: NodeId, scope: &str) {
         let words: Vec<String> = doc
             .args(id)
@@ -157,19 +271,44 @@ impl Interpreter {
             .collect();
         let w: Vec<&str> = words.iter().map(String::as_str).collect();
         match w.as_slice() {
+            ["show" | "get" | "diagnose", ..]
+            | ["execute", "ping" | "fortiguard-message" | "backup", ..] => {}
             ["execute", "fortitoken-mobile", "import", code] => {
                 let code = *code;
+                if self.imports_fail {
+                    self.failures
+                        .push(format!("import {code}: forticare license card not found"));
+                    return;
+                }
+                let trial = code == super::script::TRIAL_CODE;
+                if trial && self.other_unit {
+                    // The unit's own pair: new serials (KB 184542, KB 190171).
+                    let n = self.new_trial_serials.values().map(Vec::len).sum::<usize>();
+                    let fresh: Vec<String> =
+                        (n..n + 2).map(|k| format!("FTKMOBNEW{k:07}")).collect();
+                    let table = self.tokens_table(scope);
+                    for s in &fresh {
+                        table.entries.entry(s.clone()).or_default();
+                    }
+                    self.new_trial_serials
+                        .entry(scope.to_owned())
+                        .or_default()
+                        .extend(fresh);
+                    return;
+                }
                 let wanted: Vec<Known> = self
                     .known
                     .iter()
                     .filter(|k| k.scope == scope)
                     .filter(|k| {
-                        if code == "0000-0000-0000-0000-0000" {
+                        if trial {
                             k.trial
                         } else if let Some(l) =
-                            code.strip_prefix("<FILL-IN:activation-code-of-licence-holding-")
+                            code.strip_prefix("<FILL-IN:activation-code-of-the-licence-in-")
                         {
-                            l.trim_end_matches('>') == k.serial
+                            k.licence.is_none()
+                                && l.trim_end_matches('>') == scope.trim_start_matches("vdom:")
+                                || k.licence.is_none() && scope == "unit"
                         } else if let Some(l) =
                             code.strip_prefix("<FILL-IN:activation-code-of-licence-")
                         {
@@ -192,27 +331,24 @@ impl Interpreter {
                 }
             }
             ["execute", "fortitoken", "activate", serials @ ..] => {
-                let known: Vec<Known> = self
-                    .known
-                    .iter()
-                    .filter(|k| k.scope == scope)
-                    .cloned()
-                    .collect();
-                let table = self.tokens_table(scope);
                 for s in serials {
-                    if let (Some(e), Some(k)) = (
-                        table.entries.get_mut(*s),
-                        known.iter().find(|k| k.serial == *s),
-                    ) && let Some(l) = &k.licence
-                    {
-                        e.attrs.insert("license".to_owned(), vec![l.clone()]);
+                    if self.deleted_hardware.iter().any(|d| d == s) {
+                        self.failures.push(format!(
+                            "activate {s}: token already activated, and seed won't be returned"
+                        ));
                     }
                 }
             }
-            ["execute", "fortitoken-mobile", "renew", serial] => {
-                if let Some(e) = self.tokens_table(scope).entries.get_mut(*serial) {
-                    e.attrs.remove("activation-code");
-                    e.attrs.remove("activation-expire");
+            ["execute", "fortitoken-mobile", "provision", serial] => {
+                match self.tokens_table(scope).entries.get_mut(*serial) {
+                    Some(e) => {
+                        for a in super::plan::REISSUE_DROPS {
+                            e.attrs.remove(a);
+                        }
+                    }
+                    None => self
+                        .failures
+                        .push(format!("provision {serial}: token not found")),
                 }
             }
             _ => self.skipped.push(w.join(" ")),
@@ -221,13 +357,19 @@ impl Interpreter {
 }
 
 /// `config <path>` … `end` inside an object.
-fn exec_config(doc: &Document<'_>, id: NodeId, obj: &mut Obj, skipped: &mut Vec<String>) {
+fn exec_config(
+    doc: &Document<'_>,
+    id: NodeId,
+    obj: &mut Obj,
+    skipped: &mut Vec<String>,
+    deleted: &mut Vec<String>,
+) {
     let table = obj.tables.entry(doc.config_path(id)).or_default();
     for c in doc.children(id) {
         match doc.node(c).kind {
             Kind::Edit => {
                 let entry = table.entries.entry(doc.name(c).into_owned()).or_default();
-                exec_object(doc, c, entry, skipped);
+                exec_object(doc, c, entry, skipped, deleted);
             }
             Kind::Script => {
                 let words: Vec<String> = doc
@@ -238,23 +380,36 @@ fn exec_config(doc: &Document<'_>, id: NodeId, obj: &mut Obj, skipped: &mut Vec<
                 match words.as_slice() {
                     [verb, key] if verb == "delete" => {
                         table.entries.remove(key);
+                        deleted.push(key.clone());
                     }
                     _ => skipped.push(words.join(" ")),
                 }
             }
-            _ => exec_line(doc, c, &mut table.obj, skipped),
+            _ => exec_line(doc, c, &mut table.obj, skipped, deleted),
         }
     }
 }
 
 /// The body of an `edit` (or a singleton object).
-fn exec_object(doc: &Document<'_>, id: NodeId, obj: &mut Obj, skipped: &mut Vec<String>) {
+fn exec_object(
+    doc: &Document<'_>,
+    id: NodeId,
+    obj: &mut Obj,
+    skipped: &mut Vec<String>,
+    deleted: &mut Vec<String>,
+) {
     for c in doc.children(id) {
-        exec_line(doc, c, obj, skipped);
+        exec_line(doc, c, obj, skipped, deleted);
     }
 }
 
-fn exec_line(doc: &Document<'_>, id: NodeId, obj: &mut Obj, skipped: &mut Vec<String>) {
+fn exec_line(
+    doc: &Document<'_>,
+    id: NodeId,
+    obj: &mut Obj,
+    skipped: &mut Vec<String>,
+    deleted: &mut Vec<String>,
+) {
     match doc.node(id).kind {
         Kind::Set => {
             let name = doc.name(id).into_owned();
@@ -272,7 +427,7 @@ fn exec_line(doc: &Document<'_>, id: NodeId, obj: &mut Obj, skipped: &mut Vec<St
             }
             obj.attrs.remove(name.as_ref());
         }
-        Kind::Config => exec_config(doc, id, obj, skipped),
+        Kind::Config => exec_config(doc, id, obj, skipped, deleted),
         Kind::Script => skipped.push(doc.raw(doc.node(id).content).to_owned()),
         _ => {}
     }

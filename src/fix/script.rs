@@ -1,49 +1,225 @@
-//! The remediation script: valid FortiOS CLI, in Fortinet's order (unassign → delete →
-//! re-create → reassign), wrapped in `config global` (admins) and `config vdom` / `edit <vdom>`
-//! (tokens, users) on multi-VDOM units. No secret value is ever written: re-created tokens get
-//! their seed and activation data from FortiGuard, and licence codes are placeholders.
+//! The remediation script: FortiOS CLI in explicit stages with a stop point, drawn from one
+//! [`Plan`] (fortitoken-remediation.md §5):
+//!
+//! * stage 0, pre-flight: read-only checks (FortiGuard reachability, `diagnose fortitoken
+//!   info` baseline, mail server, SMS credits, management);
+//! * stage 1: unassign and delete the mobile and trial tokens that must be re-imported;
+//! * stage 2: import, activate (debug on for hardware), re-provision;
+//! * **STOP**: verify with `diagnose fortitoken info` before anybody is reassigned;
+//! * stage 3: reassign users;
+//! * stage 4: reassign admins, last.
+//!
+//! Each stage can be printed alone. Nothing from the backup reaches a command except through
+//! [`cli_quote`] (names), [`safe_word`] (serials, licences) or a closed list (two-factor
+//! methods); comment text passes [`comment_safe`]. No secret value is ever written.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use super::plan::{Action, Plan, REISSUE_DROPS, Recreate};
-use crate::model::{Model, ScopeKind, Token};
-use crate::parse::Kind;
-use crate::parse::value::quote;
+use super::plan::{HardwareKind, Plan, ProvisionWhy, Reimport, safe_word, writable};
+use crate::model::{HolderKind, Model, ScopeId, ScopeKind};
 
 /// Prefix of every placeholder the admin must replace before running the script.
 pub const PLACEHOLDER_PREFIX: &str = "<FILL-IN:";
+
+/// The trial activation code (KB 190171).
+pub const TRIAL_CODE: &str = "0000-0000-0000-0000-0000";
 
 /// Facts for the script header.
 pub struct ScriptInfo<'i> {
     pub source: &'i str,
     /// `2026-11-23T18:00:00Z`.
     pub date: String,
+    /// Findings addressed, one line each (`FTK001 FTKMOB… (vdom root)`).
+    pub findings: Vec<String>,
 }
 
-/// A rendered script and the placeholders in it.
-#[derive(Debug, Default)]
+/// One stage of the script.
+#[derive(Clone, Debug)]
+pub struct Stage {
+    /// 0–4.
+    pub number: u8,
+    pub title: &'static str,
+    /// Comment lines printed after the banner.
+    pub intro: Vec<String>,
+    /// Commands, already wrapped in their `config global` / `config vdom` context.
+    pub body: Vec<String>,
+    /// Comment lines printed after the commands (the stop gate after stage 2).
+    pub outro: Vec<String>,
+}
+
+/// A rendered script.
+#[derive(Clone, Debug, Default)]
 pub struct Script {
-    pub text: String,
+    pub header: String,
+    pub stages: Vec<Stage>,
     pub placeholders: Vec<String>,
 }
 
-/// Commands for one scope, wrapped on output.
-struct Section {
-    scope: ScopeKind,
-    lines: Vec<String>,
+impl Script {
+    /// The whole script, or one stage of it (with the header).
+    pub fn text(&self, only: Option<u8>) -> String {
+        let mut out = self.header.clone();
+        for s in self
+            .stages
+            .iter()
+            .filter(|s| only.is_none_or(|n| n == s.number))
+        {
+            out.push('\n');
+            let _ = writeln!(out, "# {}", "=".repeat(78));
+            let _ = writeln!(out, "# STAGE {}: {}", s.number, s.title);
+            let _ = writeln!(out, "# {}", "=".repeat(78));
+            for l in &s.intro {
+                let _ = writeln!(out, "# {l}");
+            }
+            for l in &s.body {
+                out.push_str(l);
+                out.push('\n');
+            }
+            for l in &s.outro {
+                let _ = writeln!(out, "# {l}");
+            }
+        }
+        out
+    }
 }
 
-fn push(sections: &mut Vec<Section>, scope: &ScopeKind, lines: Vec<String>) {
-    if lines.is_empty() {
-        return;
+/// Text for a `#` comment line: line breaks and every other control or separator character
+/// become blanks, so nothing from the backup can start a command of its own.
+pub fn comment_safe(s: &str) -> String {
+    s.chars()
+        .map(|c| if is_breaking(c) { ' ' } else { c })
+        .collect()
+}
+
+/// C0, DEL, C1 and the Unicode line/paragraph separators.
+fn is_breaking(c: char) -> bool {
+    c.is_control() || c == '\u{2028}' || c == '\u{2029}'
+}
+
+/// A name as a quoted CLI argument, or `None` when it holds a character that could end the
+/// line or the command (the plan refuses such tokens; this is the last line of defence).
+pub fn cli_quote(value: &str) -> Option<String> {
+    writable(value).then(|| crate::parse::value::quote(value))
+}
+
+/// The placeholder for a licence's activation code.
+pub fn licence_placeholder(licence: Option<&str>, scope_label: &str) -> String {
+    match licence {
+        Some(l) => format!("{PLACEHOLDER_PREFIX}activation-code-of-licence-{l}>"),
+        None => format!("{PLACEHOLDER_PREFIX}activation-code-of-the-licence-in-{scope_label}>"),
     }
-    match sections.last_mut() {
-        Some(s) if s.scope == *scope => s.lines.extend(lines),
-        _ => sections.push(Section {
-            scope: scope.clone(),
-            lines,
-        }),
+}
+
+/// The placeholder for the `n`th (from 1) new trial serial of a VDOM, read on the unit after
+/// the import.
+pub fn trial_placeholder(scope_label: &str, n: usize) -> String {
+    let v: String = scope_label
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .take(40)
+        .collect();
+    format!("{PLACEHOLDER_PREFIX}new-trial-serial-{n}-in-{v}>")
+}
+
+/// The serial a reassigned holder gets: its token's, the new trial serial, or a placeholder.
+pub fn reassigned_serial(m: &Model<'_>, plan: &Plan, token: usize) -> Option<String> {
+    for g in &plan.groups {
+        if let Some(k) = g.tokens.iter().position(|&t| t == token) {
+            if !g.new_serials {
+                return Some(m.tokens[token].serial.clone());
+            }
+            return g.renamed.get(k).cloned().flatten();
+        }
+    }
+    Some(m.tokens[token].serial.clone())
+}
+
+/// The text a token is reassigned by: the quoted serial, or the placeholder.
+pub fn serial_or_placeholder(m: &Model<'_>, plan: &Plan, token: usize) -> String {
+    match reassigned_serial(m, plan, token) {
+        Some(s) => crate::parse::value::quote(&s),
+        None => serial_label(m, plan, token),
+    }
+}
+
+/// The serial a token is reassigned by, unquoted (for people), or the placeholder.
+pub fn serial_label(m: &Model<'_>, plan: &Plan, token: usize) -> String {
+    match reassigned_serial(m, plan, token) {
+        Some(s) => s,
+        None => {
+            let g = plan.groups.iter().find(|g| g.tokens.contains(&token));
+            let n = g
+                .and_then(|g| g.tokens.iter().position(|&t| t == token))
+                .unwrap_or(0)
+                + 1;
+            let scope = g.map_or(m.tokens[token].scope, |g| g.scope);
+            trial_placeholder(m.scopes[scope].label(), n)
+        }
+    }
+}
+
+/// Commands grouped by scope, wrapped on output.
+#[derive(Default)]
+struct Sections {
+    parts: Vec<(ScopeKind, Vec<String>)>,
+}
+
+impl Sections {
+    fn push(&mut self, scope: &ScopeKind, lines: Vec<String>) {
+        if lines.is_empty() {
+            return;
+        }
+        match self.parts.last_mut() {
+            Some((s, l)) if s == scope => l.extend(lines),
+            _ => self.parts.push((scope.clone(), lines)),
+        }
+    }
+
+    /// Wrapped lines; each scope is entered once, in the order scopes first appear (so the
+    /// `config global` admin lines come before the VDOM lines that depend on them).
+    fn render(self, multi: bool) -> Vec<String> {
+        let mut merged: Vec<(ScopeKind, Vec<String>)> = Vec::new();
+        for (scope, lines) in self.parts {
+            match merged.iter_mut().find(|(s, _)| *s == scope) {
+                Some((_, l)) => l.extend(lines),
+                None => merged.push((scope, lines)),
+            }
+        }
+        let mut out = Vec::new();
+        for (scope, lines) in merged {
+            match (&scope, multi) {
+                (ScopeKind::Global, true) => {
+                    out.push("config global".to_owned());
+                    out.extend(lines);
+                    out.push("end".to_owned());
+                }
+                (ScopeKind::Vdom(v), _) => {
+                    out.push("config vdom".to_owned());
+                    out.push(format!("edit {}", vdom_word(v)));
+                    out.extend(lines);
+                    out.push("end".to_owned());
+                }
+                _ => out.extend(lines),
+            }
+        }
+        out
+    }
+}
+
+/// `edit` entries of one table, grouped by scope in first-seen order.
+#[derive(Default)]
+struct Entries(Vec<(ScopeKind, Vec<EditBlock>)>);
+
+/// An `edit` key and the lines inside it.
+type EditBlock = (String, Vec<String>);
+
+impl Entries {
+    fn push(&mut self, scope: ScopeKind, key: String, lines: Vec<String>) {
+        match self.0.iter_mut().find(|(s, _)| *s == scope) {
+            Some((_, e)) => e.push((key, lines)),
+            None => self.0.push((scope, vec![(key, lines)])),
+        }
     }
 }
 
@@ -54,7 +230,7 @@ fn table(path: &str, entries: &[(String, Vec<String>)]) -> Vec<String> {
     }
     let mut out = vec![format!("config {path}")];
     for (key, lines) in entries {
-        out.push(format!("    edit {}", quote(key)));
+        out.push(format!("    edit {key}"));
         out.extend(lines.iter().map(|l| format!("        {l}")));
         out.push("    next".to_owned());
     }
@@ -62,347 +238,608 @@ fn table(path: &str, entries: &[(String, Vec<String>)]) -> Vec<String> {
     out
 }
 
-/// The holders of a token, as (scope, table, name, original two-factor value).
-struct HolderRef {
-    scope: ScopeKind,
-    table: &'static str,
-    name: String,
-    two_factor: Option<String>,
-    serial: String,
-}
-
-fn holders(m: &Model<'_>, t: &Token) -> Vec<HolderRef> {
-    t.holders
-        .iter()
-        .map(|h| {
-            let v = m.holder(h);
-            HolderRef {
-                scope: m.scopes[v.scope].kind.clone(),
-                table: v.table(),
-                name: v.name.to_owned(),
-                two_factor: v.two_factor.map(|a| a.value.clone()),
-                serial: t.serial.clone(),
-            }
-        })
-        .collect()
-}
-
-fn unassign_lines(hs: &[&HolderRef], table_name: &str) -> Vec<String> {
-    let entries: Vec<(String, Vec<String>)> = hs
-        .iter()
-        .filter(|h| h.table == table_name)
-        .map(|h| {
-            // `fortitoken` depends on `two-factor fortitoken`; unset it too, so that the
-            // `delete` cannot fail on a lingering reference.
-            let lines = vec![
-                "set two-factor disable".to_owned(),
-                "unset fortitoken".to_owned(),
-            ];
-            (h.name.clone(), lines)
-        })
-        .collect();
-    table(table_name, &dedup(entries))
-}
-
-fn reassign_lines(hs: &[&HolderRef], table_name: &str) -> Vec<String> {
-    let entries: Vec<(String, Vec<String>)> = hs
-        .iter()
-        .filter(|h| h.table == table_name)
-        .map(|h| {
-            let tf = match h.two_factor.as_deref() {
-                Some(v) => format!("set two-factor {v}"),
-                None => "unset two-factor".to_owned(),
-            };
-            (
-                h.name.clone(),
-                vec![tf, format!("set fortitoken {}", quote(&h.serial))],
-            )
-        })
-        .collect();
-    table(table_name, &dedup(entries))
-}
-
-fn dedup(mut v: Vec<(String, Vec<String>)>) -> Vec<(String, Vec<String>)> {
-    let mut seen = BTreeSet::new();
-    v.retain(|(k, _)| seen.insert(k.clone()));
-    v
-}
-
-/// The placeholder for a licence's activation code.
-pub fn licence_placeholder(licence: Option<&str>, serial: &str) -> String {
-    match licence {
-        Some(l) => format!("{PLACEHOLDER_PREFIX}activation-code-of-licence-{l}>"),
-        None => format!("{PLACEHOLDER_PREFIX}activation-code-of-licence-holding-{serial}>"),
+/// The two-factor method to give back, from a closed list (never copied from the backup).
+fn method(value: Option<&str>) -> Option<&'static str> {
+    match value {
+        Some("fortitoken") => Some("fortitoken"),
+        Some("email") => Some("email"),
+        Some("sms") => Some("sms"),
+        Some("fortitoken-cloud") => Some("fortitoken-cloud"),
+        _ => None,
     }
 }
 
-/// Attributes of a token entry that survive a re-issue and must be set again after it is
-/// re-created (comments, status, …). `license` comes back with the import.
-fn kept_attributes(m: &Model<'_>, t: &Token) -> Vec<String> {
-    let doc = &m.doc;
-    doc.children(t.entry)
-        .filter(|&c| doc.node(c).kind == Kind::Set)
-        .filter(|&c| {
-            let n = doc.name(c);
-            !REISSUE_DROPS.contains(&n.as_ref())
-                && n != "license"
-                && !crate::model::SECRET_ATTRS.contains(&n.as_ref())
-                && !doc.set_values(c).any(|v| v == "ENC")
-        })
-        .map(|c| doc.raw(doc.node(c).content).to_owned())
-        .collect()
-}
-
-/// Text for a `#` comment line: line breaks and other control characters become blanks, so
-/// nothing from the backup can start a command of its own.
-fn comment_safe(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
-}
-
-/// Renders the plan as a FortiOS CLI script.
-pub fn render(
-    m: &Model<'_>,
-    plan: &Plan,
-    findings_text: &[String],
-    info: &ScriptInfo<'_>,
-) -> Script {
+/// Renders the plan as a staged FortiOS CLI script.
+pub fn render(m: &Model<'_>, plan: &Plan, info: &ScriptInfo<'_>) -> Script {
     let multi = m.is_multi_vdom();
-    let mut sections: Vec<Section> = Vec::new();
-    let mut placeholders = Vec::new();
+    let mut placeholders: Vec<String> = Vec::new();
+    let scope_kind = |s: ScopeId| m.scopes[s].kind.clone();
+    let global = if multi {
+        ScopeKind::Global
+    } else {
+        m.scopes.first().map_or(ScopeKind::Unit, |s| s.kind.clone())
+    };
+    let fmg = m
+        .central_management
+        .as_ref()
+        .is_some_and(|c| c.manages_config());
 
-    let all_holders: Vec<(usize, Vec<HolderRef>)> = plan
-        .items
+    // Token scopes the plan works in, in file order.
+    let mut token_scopes: Vec<ScopeId> = plan
+        .groups
         .iter()
-        .map(|it| (it.token, holders(m, &m.tokens[it.token])))
+        .map(|g| g.scope)
+        .chain(plan.provisions.iter().map(|p| m.tokens[p.token].scope))
+        .chain(plan.hardware.iter().map(|h| m.tokens[h.token].scope))
         .collect();
-    let token_scope = |i: usize| m.scopes[m.tokens[i].scope].kind.clone();
-    // Holders handled inside their token's scope section; the others (admins, cross-scope
-    // users) are unassigned before and reassigned after.
-    let outside: Vec<&HolderRef> = all_holders
-        .iter()
-        .flat_map(|(i, hs)| hs.iter().filter(move |h| h.scope != token_scope(*i)))
-        .collect();
-    let mut outside_scopes: Vec<ScopeKind> = Vec::new();
-    for h in &outside {
-        if !outside_scopes.contains(&h.scope) {
-            outside_scopes.push(h.scope.clone());
+    token_scopes.sort_unstable();
+    token_scopes.dedup();
+
+    // Holders: who is unassigned (stage 1) and reassigned (stages 3/4), and who cannot be.
+    let mut unassign_users: Entries = Entries::default();
+    let mut unassign_admins: Vec<(String, Vec<String>)> = Vec::new();
+    let mut reassign_users: Entries = Entries::default();
+    let mut reassign_admins: Vec<(String, Vec<String>)> = Vec::new();
+    let mut by_hand: Vec<String> = Vec::new();
+    let mut password_only: Vec<String> = Vec::new();
+    for r in &plan.reassign {
+        let v = m.holder(&r.holder);
+        let Some(name) = cli_quote(v.name) else {
+            by_hand.push(format!(
+                "{} {} (its name cannot be written safely into a command)",
+                v.table(),
+                comment_safe(v.name)
+            ));
+            continue;
+        };
+        let back = method(v.two_factor.map(|a| a.value.as_str()));
+        let mut again = Vec::new();
+        match back {
+            Some("fortitoken") => {
+                let serial = serial_or_placeholder(m, plan, r.token);
+                if r.serial.is_none() {
+                    placeholders.push(serial.clone());
+                }
+                again.push("set two-factor fortitoken".to_owned());
+                again.push(format!("set fortitoken {serial}"));
+            }
+            Some(other) => again.push(format!("set two-factor {other}")),
+            None => {}
         }
-    }
-    outside_scopes.sort_by_key(|s| *s != ScopeKind::Global);
-
-    // 1. Unassign admins (and users outside the token's scope).
-    for s in &outside_scopes {
-        let hs: Vec<&HolderRef> = outside.iter().copied().filter(|h| &h.scope == s).collect();
-        let mut lines = vec!["# 1. unassign the tokens from their holders".to_owned()];
-        lines.extend(unassign_lines(&hs, "system admin"));
-        lines.extend(unassign_lines(&hs, "user local"));
-        push(&mut sections, s, lines);
-    }
-
-    // 2. Per token scope: unassign users, delete, re-create, renew, reassign users.
-    let mut scopes: Vec<usize> = plan
-        .items
-        .iter()
-        .map(|it| m.tokens[it.token].scope)
-        .collect();
-    scopes.sort_unstable();
-    scopes.dedup();
-    for sid in scopes {
-        let scope = m.scopes[sid].kind.clone();
-        let items: Vec<_> = plan
-            .items
-            .iter()
-            .filter(|it| m.tokens[it.token].scope == sid)
-            .collect();
-        let inside: Vec<&HolderRef> = all_holders
-            .iter()
-            .filter(|(i, _)| m.tokens[*i].scope == sid)
-            .flat_map(|(_, hs)| hs.iter().filter(|h| h.scope == scope))
-            .collect();
-        let mut lines = Vec::new();
-        if !inside.is_empty() {
-            lines.push("# 1. unassign the tokens from their holders".to_owned());
-            lines.extend(unassign_lines(&inside, "user local"));
-            lines.extend(unassign_lines(&inside, "system admin"));
+        if back.is_some() {
+            password_only.push(v.describe());
         }
-        let reissued: Vec<_> = items
-            .iter()
-            .filter(|it| matches!(it.action, Action::Reissue(_)))
-            .collect();
-        if !reissued.is_empty() {
-            lines.push("# 2. delete the stale token entries (seed and activation data bound to the old registration)".to_owned());
-            lines.push("config user fortitoken".to_owned());
-            let mut deleted = BTreeSet::new();
-            for it in &reissued {
-                let serial = &m.tokens[it.token].serial;
-                if deleted.insert(serial.as_str()) {
-                    lines.push(format!("    delete {}", quote(serial)));
+        let unassign = vec!["set two-factor disable".to_owned()];
+        match v.kind {
+            HolderKind::User => {
+                unassign_users.push(scope_kind(v.scope), name.clone(), unassign);
+                if !again.is_empty() {
+                    reassign_users.push(scope_kind(v.scope), name, again);
                 }
             }
-            lines.push("end".to_owned());
-            lines.push("# 3. re-create them".to_owned());
-            let mut imported: BTreeSet<Recreate> = BTreeSet::new();
-            for it in &reissued {
-                let t = &m.tokens[it.token];
-                let Action::Reissue(how) = &it.action else {
-                    continue;
-                };
-                match how {
-                    Recreate::Trial => {
-                        if imported.insert(how.clone()) {
-                            lines.push("# free-trial tokens: both were deleted above; this re-imports the pair".to_owned());
-                            lines.push("# on a different unit the pair may come back with new serials: if a `set fortitoken`".to_owned());
-                            lines.push("# below fails, assign the serials that `diagnose fortitoken info` lists instead".to_owned());
-                            lines.push(
-                                "execute fortitoken-mobile import 0000-0000-0000-0000-0000"
-                                    .to_owned(),
-                            );
-                        }
-                    }
-                    Recreate::PurchasedMobile { licence } => {
-                        if imported.insert(how.clone()) {
-                            let p = licence_placeholder(licence.as_deref(), &t.serial);
-                            lines.push(format!(
-                                "# purchased FortiToken Mobile licence {}: replace the placeholder with its 20-character activation code",
-                                licence.as_deref().unwrap_or("(unknown; the licence that holds this token)")
-                            ));
-                            lines.push(format!("execute fortitoken-mobile import {p}"));
-                            placeholders.push(p);
-                        }
-                    }
-                    Recreate::Hardware => {
-                        lines.push(format!(
-                            "# hardware token {}: register it, then activate it with FortiGuard",
-                            t.serial
-                        ));
-                        lines.push("# it is activation-locked to the unit that first activated it: if activation fails with".to_owned());
-                        lines.push("# \"token already activated, and seed won't be returned\", ask Fortinet support to reset the lock".to_owned());
-                        if t.serial.starts_with("FTK211") {
-                            lines.push("# (FortiToken-200CD/BCD cannot be reset by support: import its seed file instead)".to_owned());
-                        }
-                        lines.extend(table("user fortitoken", &[(t.serial.clone(), Vec::new())]));
-                        lines.push(format!("execute fortitoken activate {}", t.serial));
-                    }
+            HolderKind::Admin => {
+                unassign_admins.push((name.clone(), unassign));
+                if !again.is_empty() {
+                    reassign_admins.push((name, again));
                 }
             }
-            let kept: Vec<(String, Vec<String>)> = reissued
-                .iter()
-                .map(|it| {
-                    let t = &m.tokens[it.token];
-                    (t.serial.clone(), kept_attributes(m, t))
-                })
-                .filter(|(_, l)| !l.is_empty())
-                .collect();
-            if !kept.is_empty() {
-                lines.push("# restore the settings the old entries had".to_owned());
-                lines.extend(table("user fortitoken", &kept));
-            }
         }
-        for it in items.iter().filter(|it| it.action == Action::Renew) {
-            let t = &m.tokens[it.token];
+    }
+
+    // Stage 0: pre-flight, read-only.
+    let mut s0 = Sections::default();
+    let mut intro0 = vec![
+        "Read-only checks. Do not go on until each one is fine.".to_owned(),
+        "First save a configuration backup of this unit (execute backup config ...).".to_owned(),
+    ];
+    let sms_holders = count_channel(m, plan, |v| v.sms_phone.is_some());
+    let mail_holders = count_channel(m, plan, |v| v.sms_phone.is_none() && v.email_to.is_some());
+    let mut global0 = Vec::new();
+    if mail_holders > 0 {
+        global0.push("show system email-server".to_owned());
+    }
+    if sms_holders > 0 {
+        global0.push("execute fortiguard-message info".to_owned());
+        intro0.push(format!(
+            "SMS goes first when sms-phone is set (KB 194574): {sms_holders} holder(s) need SMS credits (SMS max allowed > SMS used, KB 190856)."
+        ));
+    }
+    global0.push("show system central-management".to_owned());
+    s0.push(&global, global0);
+    if let Some(&first) = token_scopes.first() {
+        s0.push(
+            &scope_kind(first),
+            vec![
+                "execute ping fds1.fortinet.com".to_owned(),
+                "execute ping directregistration.fortinet.com".to_owned(),
+                "execute ping globalftm.fortinet.net".to_owned(),
+            ],
+        );
+        intro0.push("FortiGuard must answer (without it \"FortiToken activation could fail\"); `Token server status` must be `reachable`.".to_owned());
+    }
+    for &s in &token_scopes {
+        let mut lines = vec!["diagnose fortitoken info".to_owned()];
+        for h in plan
+            .hardware
+            .iter()
+            .filter(|h| m.tokens[h.token].scope == s)
+        {
             lines.push(format!(
-                "# {}: activation expired; renew it (Fortinet's lighter path)",
+                "diagnose fortitoken info {}",
+                m.tokens[h.token].serial
+            ));
+        }
+        s0.push(&scope_kind(s), lines);
+    }
+    let mut outro0 = Vec::new();
+    for h in &plan.hardware {
+        let t = &m.tokens[h.token];
+        if h.kind == HardwareKind::LockCheck {
+            outro0.push(format!(
+                "hardware token {}: if its status is `token already activated, and seed won't be returned`, open a TAC \
+                 ticket (FortiToken serial and this unit's serial) to reset the lock; any other status: leave it alone \
+                 (KB 194508, KB 232153). Never delete it on suspicion.",
                 t.serial
             ));
-            lines.push(format!("execute fortitoken-mobile renew {}", t.serial));
         }
-        if !inside.is_empty() {
-            lines.push("# 4. reassign; this sends each holder a new activation code".to_owned());
-            lines.extend(reassign_lines(&inside, "user local"));
-            lines.extend(reassign_lines(&inside, "system admin"));
-        }
-        push(&mut sections, &scope, lines);
     }
 
-    // 3. Reassign admins (and users outside the token's scope).
-    for s in &outside_scopes {
-        let hs: Vec<&HolderRef> = outside.iter().copied().filter(|h| &h.scope == s).collect();
-        let mut lines =
-            vec!["# 4. reassign; this sends each holder a new activation code".to_owned()];
-        lines.extend(reassign_lines(&hs, "system admin"));
-        lines.extend(reassign_lines(&hs, "user local"));
-        push(&mut sections, s, lines);
+    // Stage 1: unassign, then delete.
+    let mut s1 = Sections::default();
+    if !unassign_admins.is_empty() {
+        s1.push(&global, table("system admin", &unassign_admins));
+    }
+    for (scope, entries) in unassign_users.0 {
+        s1.push(&scope, table("user local", &entries));
+    }
+    for g in &plan.groups {
+        let mut lines = vec!["config user fortitoken".to_owned()];
+        for &i in &g.tokens {
+            lines.push(format!(
+                "    delete {}",
+                crate::parse::value::quote(&m.tokens[i].serial)
+            ));
+        }
+        lines.push("end".to_owned());
+        s1.push(&scope_kind(g.scope), lines);
+    }
+    let mut intro1 = Vec::new();
+    if !password_only.is_empty() {
+        intro1.push(format!(
+            "From here until they are reassigned (users: stage 3, admins: stage 4) these holders log in with their password only: {}.",
+            password_only.join(", ")
+        ));
+    }
+    if plan.groups.iter().any(|g| g.how == Reimport::TrialPair) {
+        intro1.push("Both trial tokens of a VDOM are deleted together: one alone blocks the re-import (KB 190171).".to_owned());
     }
 
-    let mut text = String::new();
-    let _ = writeln!(
-        text,
-        "# fortilint {} remediation script",
-        env!("CARGO_PKG_VERSION")
-    );
-    let _ = writeln!(text, "# source: {}", comment_safe(info.source));
-    let _ = writeln!(
-        text,
-        "# unit: {} {} build {}{}",
-        comment_safe(m.header.model.as_deref().unwrap_or("unknown model")),
-        comment_safe(m.header.firmware.as_deref().unwrap_or("unknown firmware")),
-        m.header
-            .build
-            .map_or("unknown".to_owned(), |b| b.to_string()),
-        m.hostname()
-            .map_or(String::new(), |h| format!(" ({})", comment_safe(h)))
-    );
-    let _ = writeln!(text, "# generated: {}", info.date);
-    let _ = writeln!(text, "# findings addressed:");
-    for f in findings_text {
-        let _ = writeln!(text, "#   {}", comment_safe(f));
-    }
-    for serial in &plan.refused {
-        let _ = writeln!(
-            text,
-            "#   NOT PLANNED: token {} has a serial that cannot be written safely into CLI commands; fix it by hand",
-            comment_safe(serial)
+    // Stage 2: import, activate, re-provision users' tokens.
+    let mut s2 = Sections::default();
+    let mut intro2 = Vec::new();
+    let mut admin_provisions = Sections::default();
+    let mut done: BTreeSet<(ScopeId, Reimport)> = BTreeSet::new();
+    for g in &plan.groups {
+        if !done.insert((g.scope, g.how.clone())) {
+            continue;
+        }
+        let code = match &g.how {
+            Reimport::TrialPair => TRIAL_CODE.to_owned(),
+            Reimport::Licence(l) => {
+                let p = licence_placeholder(l.as_deref(), m.scopes[g.scope].label());
+                placeholders.push(p.clone());
+                p
+            }
+        };
+        s2.push(
+            &scope_kind(g.scope),
+            vec![format!("execute fortitoken-mobile import {code}")],
         );
     }
-    if m.central_management
-        .as_ref()
-        .is_some_and(|c| c.is_fortimanager())
+    let debug_on = [
+        "diagnose debug application forticldd 255",
+        "diagnose fortitoken debug enable",
+        "diagnose debug enable",
+    ];
+    for h in &plan.hardware {
+        let t = &m.tokens[h.token];
+        let scope = scope_kind(t.scope);
+        match h.kind {
+            HardwareKind::Activate => {
+                let mut lines: Vec<String> = debug_on.iter().map(|s| (*s).to_owned()).collect();
+                lines.push(format!("execute fortitoken activate {}", t.serial));
+                lines.push("diagnose debug disable".to_owned());
+                s2.push(&scope, lines);
+                intro2.push(format!(
+                    "{}: one activation only, with debug on first: there is only one chance to catch an error (KB 194508 step 5b).",
+                    t.serial
+                ));
+            }
+            HardwareKind::LockCheck => {
+                intro2.push(format!(
+                    "{}: ONLY after TAC confirms the lock reset, run once in its VDOM: {}; execute fortitoken activate {}; \
+                     diagnose debug disable (KB 232153). Not run by this script.",
+                    t.serial,
+                    debug_on.join("; "),
+                    t.serial
+                ));
+            }
+            HardwareKind::SeedFile => {
+                intro2.push(format!(
+                    "{}: FortiToken-200CD: import its seed file from the CD in its VDOM: execute fortitoken import ftp|tftp \
+                     <seed file> <server> ... (CLI 7.6.5); never `execute fortitoken activate` (KB 194435). Not run by this script.",
+                    t.serial
+                ));
+            }
+        }
+    }
+    for p in &plan.provisions {
+        let t = &m.tokens[p.token];
+        let line = vec![format!("execute fortitoken-mobile provision {}", t.serial)];
+        let admin = t.holders.iter().any(|h| h.kind == HolderKind::Admin);
+        if admin {
+            admin_provisions.push(&scope_kind(t.scope), line);
+        } else {
+            s2.push(&scope_kind(t.scope), line);
+        }
+        if p.why == ProvisionWhy::SharedPhone {
+            intro2.push(format!(
+                "{}: re-provisioned to its own holder, who activates it on their own phone (KB 241195).",
+                t.serial
+            ));
+        }
+    }
+    if bug_1218458(m)
+        && plan
+            .hardware
+            .iter()
+            .any(|h| h.kind != HardwareKind::SeedFile)
     {
-        text.push_str("#\n# WARNING: this unit is managed by FortiManager. Run this remediation through FortiManager,\n");
-        text.push_str("# or run it here and then retrieve the configuration in FortiManager at once, or the\n");
-        text.push_str("# FortiManager device database will undo it on the next install.\n");
+        intro2.push(format!(
+            "WARNING: FortiOS {} has bug 1218458: hardware activation by serial fails with `cmdb save error` \
+             (KB 222475; fixed in 7.4.12, 7.6.7). Upgrade first.",
+            m.header.firmware.as_deref().map(comment_safe).unwrap_or_default()
+        ));
+    }
+
+    // The stop gate.
+    let mut stop = vec![
+        "-".repeat(78),
+        "STOP. Do not paste stage 3 or 4 until this is verified:".to_owned(),
+        "  run `diagnose fortitoken info` in each VDOM above and `show user fortitoken`;"
+            .to_owned(),
+    ];
+    for g in &plan.groups {
+        let vdom = m.scopes[g.scope].label();
+        match g.how {
+            Reimport::TrialPair => stop.push(format!(
+                "  [{vdom}] two trial tokens with NEW serials must be listed as `new`; write them down for stage 3/4"
+            )),
+            Reimport::Licence(_) => stop.push(format!(
+                "  [{vdom}] must list as `new`: {}",
+                g.tokens.iter().map(|&i| m.tokens[i].serial.as_str()).collect::<Vec<_>>().join(", ")
+            )),
+        }
+    }
+    if !password_only.is_empty() {
+        stop.push(format!(
+            "  If an import or activation failed, these holders are on password only until it is fixed: {}.",
+            password_only.join(", ")
+        ));
+        stop.push("  Fix the cause first (licence not transferred, placeholder left, FortiGuard unreachable: see".to_owned());
+        stop.push(
+            "  `explain-log` on the debug output), re-run stage 2, verify again; only then go on."
+                .to_owned(),
+        );
+    }
+
+    // Stages 3 and 4.
+    let mut s4 = Sections::default();
+    if !reassign_admins.is_empty() {
+        s4.push(&global, table("system admin", &reassign_admins));
+    }
+    for (scope, lines) in admin_provisions.parts {
+        s4.push(&scope, lines);
+    }
+    let mut intro3 = vec!["Each assignment sends the holder a new activation code (SMS when sms-phone is set, else e-mail).".to_owned()];
+    if plan.unresolved() > 0 {
+        intro3.push("Trial tokens came back with new serials: replace each <FILL-IN:new-trial-serial-...> with a serial".to_owned());
+        intro3.push("that `diagnose fortitoken info` lists as `new` in that VDOM (one serial per holder), or re-run".to_owned());
+        intro3.push(
+            "`fortilint fix --evidence <capture of diagnose fortitoken info>` to fill them in."
+                .to_owned(),
+        );
+    }
+    let intro4 = vec![
+        "Admins last (KB 190967: an admin's activation code is valid exactly 3 days). Keep a logged-in".to_owned(),
+        "super_admin session open until each admin has activated and logged in again.".to_owned(),
+    ];
+
+    let mut stages = Vec::new();
+    let stage = |number, title, intro, body: Sections, outro| Stage {
+        number,
+        title,
+        intro,
+        body: body.render(multi),
+        outro,
+    };
+    if !plan.is_empty() {
+        stages.push(stage(0, "pre-flight (read-only)", intro0, s0, outro0));
+        stages.push(stage(1, "unassign and delete", intro1, s1, Vec::new()));
+        stages.push(stage(2, "import, activate, re-provision", intro2, s2, stop));
+        let mut s3 = Sections::default();
+        // The comments a deleted entry had (the only setting worth keeping: never `status`,
+        // §5 rule 6), quoted; after the STOP, since `edit` on a missing token creates one.
+        for g in plan.groups.iter().filter(|g| !g.new_serials) {
+            let entries: Vec<(String, Vec<String>)> = g
+                .tokens
+                .iter()
+                .filter_map(|&i| {
+                    let t = &m.tokens[i];
+                    let c = cli_quote(&t.comments.as_ref()?.value)?;
+                    Some((
+                        crate::parse::value::quote(&t.serial),
+                        vec![format!("set comments {c}")],
+                    ))
+                })
+                .collect();
+            s3.push(&scope_kind(g.scope), table("user fortitoken", &entries));
+        }
+        for (scope, entries) in reassign_users.0 {
+            s3.push(&scope, table("user local", &entries));
+        }
+        stages.push(stage(3, "reassign users", intro3, s3, Vec::new()));
+        stages.push(stage(4, "reassign admins (last)", intro4, s4, Vec::new()));
+    }
+    if fmg {
+        for s in &mut stages {
+            let target = match s.number {
+                0 | 2 => {
+                    "FortiManager: run as a script on \"Remote FortiGate Directly (via CLI)\" (KB 417985)"
+                }
+                _ => {
+                    "FortiManager: apply these changes to the device/ADOM database, then install (KB 193487)"
+                }
+            };
+            s.intro.insert(0, format!("where: {target}"));
+        }
+    }
+    // Stage 0 (checks) and stage 2 (the stop gate) always show; the others when they act.
+    stages.retain(|s| !s.body.is_empty() || s.number == 0 || s.number == 2);
+
+    let header = header(m, plan, info, &placeholders, &by_hand, fmg);
+    Script {
+        header,
+        stages,
+        placeholders,
+    }
+}
+
+/// Holders of touched tokens whose code goes by the given channel.
+fn count_channel(
+    m: &Model<'_>,
+    plan: &Plan,
+    channel: impl Fn(&crate::model::HolderView<'_>) -> bool,
+) -> usize {
+    let mut seen = BTreeSet::new();
+    for i in plan.touched_tokens() {
+        for h in &m.tokens[i].holders {
+            if channel(&m.holder(h)) {
+                seen.insert((h.kind == HolderKind::Admin, h.index));
+            }
+        }
+    }
+    seen.len()
+}
+
+/// FortiOS revisions with bug 1218458 (hardware activation by serial): 7.4.11, 7.6.3–7.6.6.
+pub fn bug_1218458(m: &Model<'_>) -> bool {
+    matches!(m.header.version(), Some((7, 4, 11)) | Some((7, 6, 3..=6)))
+}
+
+fn header(
+    m: &Model<'_>,
+    plan: &Plan,
+    info: &ScriptInfo<'_>,
+    placeholders: &[String],
+    by_hand: &[String],
+    fmg: bool,
+) -> String {
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "# fortilint {} remediation runbook (FortiOS CLI, staged)",
+        env!("CARGO_PKG_VERSION")
+    );
+    let _ = writeln!(t, "# source: {}", comment_safe(info.source));
+    let vdoms: Vec<&str> = m.scopes.iter().filter_map(|s| s.vdom()).collect();
+    let _ = writeln!(
+        t,
+        "# unit: {} FortiOS {} build {}; hostname {}; serial {}{}",
+        comment_safe(m.header.model.as_deref().unwrap_or("(model unknown)")),
+        comment_safe(m.header.firmware.as_deref().unwrap_or("(unknown)")),
+        m.header
+            .build
+            .map_or("(unknown)".to_owned(), |b| b.to_string()),
+        m.hostname().map_or("(unknown)".to_owned(), comment_safe),
+        m.header
+            .serial
+            .as_deref()
+            .map_or("(not in the backup)".to_owned(), comment_safe),
+        if vdoms.is_empty() {
+            String::new()
+        } else {
+            format!("; VDOMs {}", comment_safe(&vdoms.join(", ")))
+        }
+    );
+    let _ = writeln!(t, "# generated: {}", info.date);
+    let _ = writeln!(
+        t,
+        "# Paste one stage at a time (`fortilint fix --stage N` prints one). Every stage ends in a"
+    );
+    let _ = writeln!(
+        t,
+        "# check; the STOP after stage 2 is a real stop: nobody is reassigned before it passes."
+    );
+    if plan.is_empty() {
+        let _ = writeln!(t, "#\n# nothing to remediate");
+    }
+    if !info.findings.is_empty() {
+        let _ = writeln!(t, "#\n# findings addressed:");
+        for f in &info.findings {
+            let _ = writeln!(t, "#   {}", comment_safe(f));
+        }
+    }
+
+    let mut pre: Vec<String> = Vec::new();
+    if !plan.is_empty() {
+        pre.push("a configuration backup of this unit, saved off the unit".to_owned());
+    }
+    let licences: BTreeSet<String> = plan
+        .groups
+        .iter()
+        .filter_map(|g| match &g.how {
+            Reimport::Licence(l) => Some(
+                l.clone()
+                    .unwrap_or_else(|| "(licence not named in the backup)".to_owned()),
+            ),
+            Reimport::TrialPair => None,
+        })
+        .collect();
+    for l in &licences {
+        pre.push(format!(
+            "Customer Service ticket: licence {} transferred to this unit's serial (give both serials) and a new \
+             activation code issued (KB 194574, KB 193723); licences shipped from 4 Aug 2025 move only for an RMA \
+             (KB 205363). Alternative without re-activation: `execute fortitoken-cloud migrate-ftm {} <vdom>` on \
+             the OLD unit before the move (FortiToken Cloud)",
+            comment_safe(l),
+            comment_safe(l)
+        ));
+    }
+    for h in plan
+        .hardware
+        .iter()
+        .filter(|h| h.kind == HardwareKind::LockCheck)
+    {
+        pre.push(format!(
+            "TAC ticket for hardware token {} only if stage 0 shows it locked (`token already activated, and seed \
+             won't be returned`); the reset allows exactly one activation (KB 194435, KB 232153)",
+            m.tokens[h.token].serial
+        ));
+    }
+    for h in plan
+        .hardware
+        .iter()
+        .filter(|h| h.kind == HardwareKind::SeedFile)
+    {
+        pre.push(format!(
+            "the seed file (CD) of FortiToken-200CD {}",
+            m.tokens[h.token].serial
+        ));
+    }
+    let sms = count_channel(m, plan, |v| v.sms_phone.is_some());
+    let mail = count_channel(m, plan, |v| v.sms_phone.is_none() && v.email_to.is_some());
+    if sms > 0 {
+        pre.push(format!("SMS credits for {sms} holder(s) who receive codes by SMS (`execute fortiguard-message info`)"));
+    }
+    if mail > 0 {
+        pre.push(format!("a working mail server for {mail} holder(s) who receive codes by e-mail (`show system email-server`)"));
+    }
+    if super::plan::in_ha_cluster(m) {
+        pre.push("HA cluster: run every stage on the primary; tokens replicate to the members (KB 308115, KB 410099). \
+                  A primary replacement (RMA) needs no token re-activation: then do not run this script (KB 410099)"
+            .to_owned());
+    }
+    if fmg {
+        pre.push(
+            "FortiManager manages this unit (central-management, mode normal): configuration stages go to the \
+             device/ADOM database and are installed; execute stages run as \"Remote FortiGate Directly (via CLI)\" \
+             scripts; retrieve the configuration after stage 2 (KB 417985, KB 194508)"
+                .to_owned(),
+        );
+    }
+    if !pre.is_empty() {
+        let _ = writeln!(t, "#\n# BEFORE STAGE 1, have all of these (blocking):");
+        for p in &pre {
+            let _ = writeln!(t, "#   [ ] {}", comment_safe(p));
+        }
+    }
+
+    let mut impacted: Vec<String> = Vec::new();
+    for i in plan.touched_tokens() {
+        for h in &m.tokens[i].holders {
+            let v = m.holder(h);
+            impacted.push(format!(
+                "{} (token {})",
+                comment_safe(&v.describe()),
+                m.tokens[i].serial
+            ));
+        }
+    }
+    if !impacted.is_empty() {
+        let _ = writeln!(
+            t,
+            "#\n# IMPACT: plan it out of business hours. These holders must activate a new token before their next"
+        );
+        let _ = writeln!(
+            t,
+            "# two-factor login (a VPN user cannot log in until then, KB 205363); tell them first:"
+        );
+        for i in &impacted {
+            let _ = writeln!(t, "#   - {i}");
+        }
+    }
+    if plan.lockout_risk_accepted {
+        let _ = writeln!(
+            t,
+            "#\n# ADMIN LOCKOUT RISK ACCEPTED (--allow-admin-lockout-risk): no super_admin keeps working two-factor"
+        );
+        let _ = writeln!(
+            t,
+            "# through this plan. Keep a logged-in super_admin session open until stage 4 is verified."
+        );
+    } else if !plan.admins_touched.is_empty() {
+        let names: Vec<String> = plan
+            .break_glass
+            .iter()
+            .map(|&a| comment_safe(&m.admins[a].name))
+            .collect();
+        let _ = writeln!(
+            t,
+            "#\n# break-glass super_admin(s) not touched by this plan: {}",
+            names.join(", ")
+        );
+    }
+    if !plan.skipped.is_empty() || !by_hand.is_empty() {
+        let _ = writeln!(
+            t,
+            "#\n# NOT PLANNED (do these by hand, or fix the cause and re-run fortilint):"
+        );
+        for s in &plan.skipped {
+            let _ = writeln!(t, "#   {}: {}", comment_safe(&s.what), comment_safe(&s.why));
+        }
+        for b in by_hand {
+            let _ = writeln!(t, "#   {}", comment_safe(b));
+        }
     }
     if !placeholders.is_empty() {
-        text.push_str("#\n# BEFORE RUNNING: replace every <FILL-IN:...> placeholder below (FortiOS rejects them as they are):\n");
-        for p in &placeholders {
-            let _ = writeln!(text, "#   {p}");
+        let _ = writeln!(
+            t,
+            "#\n# placeholders to replace before the stage that holds them (FortiOS rejects them as they are):"
+        );
+        let mut seen = BTreeSet::new();
+        for p in placeholders.iter().filter(|p| seen.insert(p.as_str())) {
+            let _ = writeln!(t, "#   {p}");
         }
     }
-    if plan.is_empty() {
-        text.push_str("#\n# nothing to remediate\n");
-    }
-    for s in &sections {
-        text.push('\n');
-        let (open, close): (Vec<String>, Vec<String>) = match (&s.scope, multi) {
-            (ScopeKind::Global, true) => (vec!["config global".to_owned()], vec!["end".to_owned()]),
-            (ScopeKind::Vdom(v), _) => (
-                vec!["config vdom".to_owned(), format!("edit {}", vdom_word(v))],
-                vec!["end".to_owned()],
-            ),
-            _ => (Vec::new(), Vec::new()),
-        };
-        for l in open.iter().chain(&s.lines).chain(&close) {
-            text.push_str(l);
-            text.push('\n');
-        }
-    }
-    if !plan.is_empty() {
-        text.push_str("\n# 5. verify: every re-created token should show as provisioning/new, then provisioned\n");
-        text.push_str("# diagnose fortitoken info\n");
-    }
-    Script { text, placeholders }
+    t
 }
 
 /// A VDOM name as an `edit` key (bare when it is a plain word, as FortiOS writes it).
 fn vdom_word(v: &str) -> String {
-    if !v.is_empty()
-        && v.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
-    {
+    if safe_word(v) {
         v.to_owned()
     } else {
-        quote(v)
+        cli_quote(v).unwrap_or_else(|| "\"(unsafe VDOM name)\"".to_owned())
     }
 }

@@ -31,6 +31,20 @@ pub struct Header {
 
 impl Header {
     /// Reads the facts out of the leading comment lines (each given without its line break).
+    /// The firmware as `(major, minor, patch)`, when the header names it.
+    pub fn version(&self) -> Option<(u32, u32, u32)> {
+        let mut parts = self
+            .firmware
+            .as_deref()?
+            .split('.')
+            .map(|p| p.parse::<u32>().ok());
+        Some((
+            parts.next()??,
+            parts.next()??,
+            parts.next().flatten().unwrap_or(0),
+        ))
+    }
+
     pub fn from_comments<'a>(lines: impl IntoIterator<Item = &'a str>) -> Header {
         let mut h = Header::default();
         for line in lines {

@@ -602,7 +602,7 @@ end
         let hw = &m.tokens[2];
         assert_eq!(
             (hw.kind, hw.is_locked(), hw.state(0)),
-            (TokenKind::Hardware, true, TokenState::Available)
+            (TokenKind::Hardware, true, TokenState::Locked)
         );
         assert!(m.users[1].fortitoken.is_none());
     }

@@ -37,18 +37,39 @@ impl TokenKind {
     }
 }
 
-/// Where a token stands, derived from the backup (the unit's runtime status is not in it).
+/// Where a token stands, derived from what a backup can show (the unit's runtime status,
+/// `diagnose fortitoken info`, is not in it; see fortitoken-remediation.md §1–§2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TokenState {
-    /// Not assigned and no activation data ("Available").
+    /// Untouched: no seed, no activation data, no phone registration ("Available"), whether
+    /// or not somebody holds it.
     Available,
-    /// Assigned, waiting for the user to activate it in the app ("Pending").
+    /// Provisioning started: an activation code and expiry, no phone registered yet
+    /// ("Pending").
     Pending,
-    /// Activated: the app registered (`reg-id`), or an assigned, seeded hardware token.
-    Provisioned,
-    /// The activation code ran out before the user activated ("provision timeout").
+    /// Provisioning started and its deadline has passed with no phone registered: most
+    /// likely `provision timeout` (the runtime status confirms it).
     Expired,
+    /// A phone app registered (`reg-id` / `os-ver`): "Assigned"/`provisioned`.
+    Provisioned,
+    /// A seed and no phone registration: an activated hardware token, or a stored seed.
+    Seeded,
+    /// `set status lock`: an administrator lock (the automatic lock is runtime only).
+    Locked,
+}
+
+impl TokenState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenState::Available => "available",
+            TokenState::Pending => "pending",
+            TokenState::Expired => "expired",
+            TokenState::Provisioned => "provisioned",
+            TokenState::Seeded => "seeded",
+            TokenState::Locked => "locked",
+        }
+    }
 }
 
 /// Who holds a token.
@@ -136,8 +157,10 @@ impl Token {
     pub(super) fn read(m: &Model<'_>, scope: ScopeId, entry: NodeId) -> Token {
         let serial = m.doc.name(entry).into_owned();
         let a = m.attrs(entry);
-        let license = a.get("license");
-        let expire = a.get("activation-expire").map(|at| {
+        // `show full-configuration` prints every default: `''` / `""` is absent.
+        let present = |name: &str| a.get(name).filter(|v| !v.value.trim().is_empty());
+        let license = present("license");
+        let expire = present("activation-expire").map(|at| {
             // FortiOS stores 0..=4294967295; anything else is not a deadline.
             let secs = at.value.trim().parse::<u32>().map_or(0, u64::from);
             (at.node, secs)
@@ -148,13 +171,14 @@ impl Token {
                 .as_ref()
                 .is_some_and(|l| l.value.starts_with("FTMTRIAL")),
             license,
-            status: a.get("status"),
-            seed: a.node("seed"),
-            activation_code: a.node("activation-code"),
+            status: present("status"),
+            // Secret values are only looked at to tell `''` from a value; never kept.
+            seed: present("seed").map(|v| v.node),
+            activation_code: present("activation-code").map(|v| v.node),
             activation_expire: expire,
-            reg_id: a.get("reg-id").filter(|r| !r.value.is_empty()),
-            os_ver: a.get("os-ver"),
-            comments: a.get("comments"),
+            reg_id: present("reg-id"),
+            os_ver: present("os-ver"),
+            comments: present("comments"),
             holders: Vec::new(),
             serial,
             entry,
@@ -172,40 +196,62 @@ impl Token {
         self.seed.is_some() || self.activation_code.is_some() || self.reg_id.is_some()
     }
 
+    /// State that FortiGuard bound to the unit that wrote the backup: a seed, a registered
+    /// phone (`reg-id`/`os-ver`) or a started provisioning (activation code or expiry).
+    pub fn unit_bound(&self) -> bool {
+        self.seed.is_some() || self.phone_registered() || self.provisioning_started()
+    }
+
+    /// A phone app registered the token (`reg-id` or `os-ver`).
+    pub fn phone_registered(&self) -> bool {
+        self.reg_id.is_some() || self.os_ver.is_some()
+    }
+
+    /// Provisioning started: an activation code or a pending deadline.
+    pub fn provisioning_started(&self) -> bool {
+        self.activation_code.is_some() || self.expiry().is_some()
+    }
+
+    /// A FortiToken-200CD (`FTK211…`): offline, seeds on CD, no lock reset (KB 194435).
+    pub fn is_offline_hardware(&self) -> bool {
+        self.kind == TokenKind::Hardware && self.serial.starts_with("FTK211")
+    }
+
+    /// A purchased licence (named and not a trial).
+    pub fn purchased_licence(&self) -> Option<&str> {
+        self.license
+            .as_ref()
+            .filter(|_| !self.trial)
+            .map(|l| l.value.as_str())
+    }
+
     /// The activation deadline, when one is pending (`activation-expire` other than 0).
     pub fn expiry(&self) -> Option<u64> {
         self.activation_expire.map(|(_, t)| t).filter(|&t| t != 0)
     }
 
-    /// The activation code ran out before the token was activated (no `reg-id`).
+    /// The activation deadline passed with no phone registered (most likely `provision
+    /// timeout`; no `reg-id` is not proof that nobody activated).
     pub fn activation_expired(&self, now: u64) -> bool {
-        self.activation_code.is_some()
-            && self.reg_id.is_none()
+        self.provisioning_started()
+            && !self.phone_registered()
             && self.expiry().is_some_and(|t| t < now)
     }
 
     /// The derived state at time `now` (Unix seconds).
     pub fn state(&self, now: u64) -> TokenState {
-        if self.activation_expired(now) {
-            return TokenState::Expired;
-        }
-        match self.kind {
-            TokenKind::Hardware => {
-                if self.holders.is_empty() {
-                    TokenState::Available
-                } else {
-                    TokenState::Provisioned
-                }
-            }
-            _ => {
-                if self.reg_id.is_some() {
-                    TokenState::Provisioned
-                } else if self.activation_code.is_some() || !self.holders.is_empty() {
-                    TokenState::Pending
-                } else {
-                    TokenState::Available
-                }
-            }
+        if self.is_locked() {
+            TokenState::Locked
+        } else if self.phone_registered() {
+            TokenState::Provisioned
+        } else if self.activation_expired(now) {
+            TokenState::Expired
+        } else if self.provisioning_started() {
+            TokenState::Pending
+        } else if self.seed.is_some() {
+            TokenState::Seeded
+        } else {
+            TokenState::Available
         }
     }
 }
@@ -354,6 +400,13 @@ impl CentralManagement {
         self.kind
             .as_ref()
             .is_some_and(|k| k.value == "fortimanager")
+    }
+
+    /// FortiManager owns the configuration: `type fortimanager` with `mode normal` (the
+    /// default, absent from backups). `mode backup` means "manage and configure this
+    /// FortiGate locally" (CLI 6.0.6): such a unit is treated as unmanaged.
+    pub fn manages_config(&self) -> bool {
+        self.is_fortimanager() && self.mode.as_ref().is_none_or(|m| m.value != "backup")
     }
 }
 

@@ -56,7 +56,7 @@ pub fn render(report: &Report<'_>) -> String {
                 "fullDescription": { "text": m.summary },
                 "help": { "text": m.docs, "markdown": m.docs },
                 "defaultConfiguration": { "level": level(m.default_severity) },
-                "properties": { "fixable": m.fixable, "migrationOnly": m.migration_only }
+                "properties": { "fixable": m.fixable.as_str(), "migrationOnly": m.migration_only }
             })
         })
         .collect();

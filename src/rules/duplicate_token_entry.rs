@@ -2,14 +2,14 @@
 
 use std::collections::HashMap;
 
-use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Fixable, Level, Rule, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "FTK013",
     name: "duplicate-token-entry",
     summary: "the same token serial is defined twice (one table, or two VDOMs)",
     default_severity: Severity::Error,
-    fixable: false,
+    fixable: Fixable::No,
     migration_only: false,
     level: Level::File,
     docs: include_str!("../../docs/rules/duplicate_token_entry.md"),

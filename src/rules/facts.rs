@@ -16,11 +16,13 @@ pub struct TokenFact {
     /// The licence and its `set license` statement.
     pub licence: Option<(String, Span)>,
     pub trial: bool,
+    /// A hardware token (`FTK2…`): one may legitimately serve several units (KB 194435).
+    pub hardware: bool,
     /// Codes named by a `fortilint: ignore` marker in the token's comments.
     pub ignores: Vec<String>,
 }
 
-/// `config system central-management` with `type fortimanager`.
+/// `config system central-management` with `type fortimanager` and not `mode backup`.
 #[derive(Clone, Debug)]
 pub struct FortiManagerFact {
     /// The `set type fortimanager` statement (or the block).
@@ -35,8 +37,26 @@ pub struct FileFacts {
     /// The unit's serial number (oxidized preamble), if the backup says.
     pub serial: Option<String>,
     pub hostname: Option<String>,
+    /// The FGCP cluster (`config system ha` `group-name`/`group-id`), if the unit is in one.
+    pub ha_group: Option<String>,
     pub tokens: Vec<TokenFact>,
     pub fortimanager: Option<FortiManagerFact>,
+}
+
+/// `group-name/group-id` of an FGCP cluster (`mode a-p` or `a-a`): the members of one
+/// cluster share their tokens (KB 194574, KB 410099), so they are one unit here.
+fn ha_group(m: &Model<'_>) -> Option<String> {
+    let &(_, block) = m.blocks("system ha").last()?;
+    let a = m.attrs(block);
+    let mode = a.get("mode")?;
+    if mode.value != "a-p" && mode.value != "a-a" {
+        return None;
+    }
+    let name = a.get("group-name").map(|v| v.value).unwrap_or_default();
+    let id = a
+        .get("group-id")
+        .map_or_else(|| "0".to_owned(), |v| v.value);
+    Some(format!("{name}/{id}"))
 }
 
 impl FileFacts {
@@ -46,6 +66,7 @@ impl FileFacts {
             file,
             serial: m.header.serial.clone(),
             hostname: m.hostname().map(str::to_owned),
+            ha_group: ha_group(m),
             tokens: m
                 .tokens
                 .iter()
@@ -55,6 +76,7 @@ impl FileFacts {
                     entry: span(t.entry),
                     licence: t.license.as_ref().map(|l| (l.value.clone(), span(l.node))),
                     trial: t.trial,
+                    hardware: t.kind == crate::model::TokenKind::Hardware,
                     ignores: t
                         .comments
                         .as_ref()
@@ -70,7 +92,7 @@ impl FileFacts {
             fortimanager: m
                 .central_management
                 .as_ref()
-                .filter(|c| c.is_fortimanager())
+                .filter(|c| c.manages_config())
                 .map(|c| FortiManagerFact {
                     span: span(c.kind.as_ref().map_or(c.node, |k| k.node)),
                     fmg: c.fmg.as_ref().map(|f| f.value.clone()),
@@ -78,9 +100,15 @@ impl FileFacts {
         }
     }
 
-    /// Whether two files are known to come from different units: different serials when both
-    /// have one, else different host names when both have one. Unknown is not different.
+    /// Whether two files are known to come from different units: members of one HA cluster
+    /// (same group name and id) are one unit; else different serials when both have one,
+    /// else different host names when both have one. Unknown is not different.
     pub fn other_unit_than(&self, o: &FileFacts) -> bool {
+        if let (Some(a), Some(b)) = (&self.ha_group, &o.ha_group)
+            && a == b
+        {
+            return false;
+        }
         match (&self.serial, &o.serial) {
             (Some(a), Some(b)) => a != b,
             _ => matches!((&self.hostname, &o.hostname), (Some(a), Some(b)) if a != b),

@@ -52,4 +52,6 @@ pub struct Finding {
     pub primary: Label,
     /// Related statements (the other entries of a duplicate group, the holder, …).
     pub related: Vec<Label>,
+    /// What should be done about it, as data: the remediation plan is built from this.
+    pub intent: super::Intent,
 }

@@ -1,13 +1,13 @@
 //! FTK010: a token with `set status lock` is assigned to a user/admin.
 
-use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Fixable, Level, Rule, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "FTK010",
     name: "locked-token-assigned",
     summary: "a locked token is assigned: its holder cannot log in",
     default_severity: Severity::Warning,
-    fixable: false,
+    fixable: Fixable::No,
     migration_only: false,
     level: Level::File,
     docs: include_str!("../../docs/rules/locked_token_assigned.md"),

@@ -1,14 +1,14 @@
 //! FTK011: the unit is managed by FortiManager and has token findings: remediation must go
 //! through FortiManager (or be followed by a config retrieve there).
 
-use super::{Context, Finding, Label, Level, Rule, RuleMeta, Severity};
+use super::{Context, Finding, Fixable, Intent, Label, Level, Rule, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "FTK011",
     name: "managed-by-fortimanager",
     summary: "token problems on a FortiManager-managed unit: fix them through FortiManager",
     default_severity: Severity::Warning,
-    fixable: false,
+    fixable: Fixable::No,
     migration_only: false,
     level: Level::RunLast,
     docs: include_str!("../../docs/rules/managed_by_fortimanager.md"),
@@ -52,6 +52,7 @@ impl Rule for ManagedByFortimanager {
                     .to_owned(),
                 primary: Label { file: unit.file, span: fm.span, message: "managed by FortiManager".to_owned() },
                 related: Vec::new(),
+                intent: Intent::Advice,
             });
         }
     }

@@ -9,6 +9,7 @@
 
 pub mod facts;
 pub mod finding;
+pub mod intent;
 pub mod registry;
 
 mod activation_expired;
@@ -28,6 +29,7 @@ mod unknown_token_reference;
 
 pub use facts::FileFacts;
 pub use finding::{Finding, Label, Severity};
+pub use intent::{Fixable, Intent};
 
 use crate::model::{Holder, Model, Token};
 use crate::parse::NodeId;
@@ -42,8 +44,8 @@ pub struct RuleMeta {
     /// One line for `fortilint rules`.
     pub summary: &'static str,
     pub default_severity: Severity,
-    /// Whether `fortilint fix` remediates it.
-    pub fixable: bool,
+    /// Whether `fortilint fix` remediates it (checked against the plan by a test).
+    pub fixable: Fixable,
     /// Runs only when the config is (to be) restored on another unit.
     pub migration_only: bool,
     /// File rule or run rule.
@@ -123,6 +125,7 @@ impl FindingBuilder<'_, '_> {
             help: help.into(),
             primary: self.label(node, label),
             related: Vec::new(),
+            intent: Intent::Advice,
         }
     }
 

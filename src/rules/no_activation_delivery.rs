@@ -1,15 +1,15 @@
 //! FTK007: a token that still needs activation is held by someone with neither `email-to` nor
 //! `sms-phone`, so the activation code cannot reach them.
 
-use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
-use crate::model::TokenKind;
+use super::{Context, Finding, FindingBuilder, Fixable, Level, Rule, RuleMeta, Severity};
+use crate::model::{HolderKind, TokenKind};
 
 pub static META: RuleMeta = RuleMeta {
     code: "FTK007",
     name: "no-activation-delivery",
     summary: "the holder of a token awaiting activation has no email-to or sms-phone",
     default_severity: Severity::Warning,
-    fixable: false,
+    fixable: Fixable::No,
     migration_only: false,
     level: Level::File,
     docs: include_str!("../../docs/rules/no_activation_delivery.md"),
@@ -33,8 +33,11 @@ impl Rule for NoActivationDelivery {
             for t in m
                 .tokens
                 .iter()
-                .filter(|t| t.kind != TokenKind::Hardware && t.reg_id.is_none())
+                .filter(|t| t.kind != TokenKind::Hardware && !t.phone_registered())
             {
+                // From 7.6.3 the code is no longer in the alertmail debug or System Events
+                // (KB 276480): without an address nobody can hand it over.
+                let no_fallback = m.header.version().is_some_and(|v| v >= (7, 6, 3));
                 for h in &t.holders {
                     let v = m.holder(h);
                     if v.email_to.is_some() || v.sms_phone.is_some() {
@@ -48,8 +51,19 @@ impl Rule for NoActivationDelivery {
                             t.serial,
                             v.describe()
                         ),
-                        "set `email-to` (or `sms-phone`) on the holder so FortiGate can deliver the activation code",
+                        if no_fallback {
+                            "set `email-to` (or `sms-phone`) on the holder so FortiGate can deliver the activation code; \
+                             from FortiOS 7.6.3 the code is no longer shown in the alertmail debug or System Events \
+                             (KB 276480), so there is no other way to hand it over"
+                        } else {
+                            "set `email-to` (or `sms-phone`) on the holder so FortiGate can deliver the activation code \
+                             (before 7.6.3 an administrator can still read it from System Events, KB 276480)"
+                        },
                     );
+                    if v.kind == HolderKind::Admin {
+                        // An administrator who cannot activate is locked out of two-factor login.
+                        f.severity = Severity::Error;
+                    }
                     f.related
                         .push(b.label(t.entry, "token awaiting activation"));
                     f.vdom = m.vdom(v.scope).map(str::to_owned);

@@ -1,13 +1,13 @@
 //! FTK014: a token with activation data (activation code, reg-id or seed) that nobody holds.
 
-use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Fixable, Level, Rule, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "FTK014",
     name: "orphan-activated-token",
     summary: "a token carries activation data but nobody holds it (a wasted licence slot)",
     default_severity: Severity::Info,
-    fixable: false,
+    fixable: Fixable::No,
     migration_only: false,
     level: Level::File,
     docs: include_str!("../../docs/rules/orphan_activated_token.md"),
@@ -32,11 +32,22 @@ impl Rule for OrphanActivatedToken {
                 .iter()
                 .filter(|t| t.holders.is_empty() && t.has_activation_data())
             {
+                let help = if t.trial {
+                    "assign it to the person it was meant for; do not delete it alone: the two trial tokens \
+                     go together (deleting one blocks the trial re-import until both are gone, and the \
+                     other may be in use, KB 190171)"
+                } else {
+                    "assign it to the person it was meant for, or unassign-and-delete it to free the licence \
+                     slot (a re-import of the licence restores it, KB 198420)"
+                };
                 let f = b.at(
                     t.entry,
                     "held by nobody",
-                    format!("token {} has activation data but no user or admin holds it", t.serial),
-                    "assign it to the person it was meant for, or delete it to free the licence slot",
+                    format!(
+                        "token {} has activation data but no user or admin holds it",
+                        t.serial
+                    ),
+                    help,
                 );
                 out.push(b.for_token(f, t));
             }

@@ -1,13 +1,15 @@
 //! FTK005: one token is assigned to more than one user/admin.
 
-use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity, holder_ref};
+use super::{
+    Context, Finding, FindingBuilder, Fixable, Level, Rule, RuleMeta, Severity, holder_ref,
+};
 
 pub static META: RuleMeta = RuleMeta {
     code: "FTK005",
     name: "token-assigned-twice",
     summary: "one token is assigned to several users or admins",
     default_severity: Severity::Error,
-    fixable: false,
+    fixable: Fixable::No,
     migration_only: false,
     level: Level::File,
     docs: include_str!("../../docs/rules/token_assigned_twice.md"),

@@ -1,13 +1,13 @@
 //! FTK008: a free-trial token (`FTMTRIAL…` licence) in a config that moves to another unit.
 
-use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Fixable, Intent, Level, Rule, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "FTK008",
     name: "trial-token-migration",
     summary: "free-trial tokens cannot move: delete both and re-import them on the new unit",
     default_severity: Severity::Error,
-    fixable: true,
+    fixable: Fixable::Yes,
     migration_only: true,
     level: Level::File,
     docs: include_str!("../../docs/rules/trial_token_migration.md"),
@@ -27,7 +27,7 @@ impl Rule for TrialTokenMigration {
                 file,
                 model: m,
             };
-            for t in m.tokens.iter().filter(|t| t.trial) {
+            for (i, t) in m.tokens.iter().enumerate().filter(|(_, t)| t.trial) {
                 let Some(lic) = &t.license else { continue };
                 let mut f = b.at(
                     lic.node,
@@ -36,9 +36,13 @@ impl Rule for TrialTokenMigration {
                         "trial token {} (licence {}) is bound to the original unit",
                         t.serial, lic.value
                     ),
-                    "delete both trial tokens of the VDOM and re-import them with \
-                     `execute fortitoken-mobile import 0000-0000-0000-0000-0000`, then reassign",
+                    "trial tokens cannot move: unassign and delete both trial tokens of the VDOM, import \
+                     `execute fortitoken-mobile import 0000-0000-0000-0000-0000`, then reassign by the serials \
+                     the new unit lists (they are new); deleting only one blocks the re-import (KB 190171, \
+                     KB 193793; `fortilint fix` writes the staged script). An HA cluster shares one pair: \
+                     replacing a member is not a move",
                 );
+                f.intent = Intent::ReimportTrialPair { token: i };
                 f.related = b.holder_labels(t);
                 out.push(b.for_token(f, t));
             }

@@ -1,6 +1,6 @@
 //! FTK006: `set two-factor fortitoken` with no `set fortitoken`.
 
-use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Fixable, Level, Rule, RuleMeta, Severity};
 use crate::model::Attr;
 
 pub static META: RuleMeta = RuleMeta {
@@ -8,7 +8,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "two-factor-without-token",
     summary: "two-factor fortitoken is on but no token is assigned",
     default_severity: Severity::Error,
-    fixable: false,
+    fixable: Fixable::No,
     migration_only: false,
     level: Level::File,
     docs: include_str!("../../docs/rules/two_factor_without_token.md"),

@@ -1,7 +1,7 @@
 //! FTK004: a user or admin names a token serial that no `config user fortitoken` entry
 //! defines (users: in their VDOM; admins: in any VDOM).
 
-use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Fixable, Level, Rule, RuleMeta, Severity};
 use crate::model::HolderKind;
 
 pub static META: RuleMeta = RuleMeta {
@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "unknown-token-reference",
     summary: "a user or admin names a token that is not defined",
     default_severity: Severity::Error,
-    fixable: false,
+    fixable: Fixable::No,
     migration_only: false,
     level: Level::File,
     docs: include_str!("../../docs/rules/unknown_token_reference.md"),
