@@ -416,6 +416,17 @@ impl<'a> Model<'a> {
                 .any(|s| matches!(s.kind, ScopeKind::Global | ScopeKind::Vdom(_)))
     }
 
+    /// The header's firmware version as numbers (`7.4.11` → `(7, 4, 11)`, `5.02` →
+    /// `(5, 2, 0)`); `None` when the header names none or it does not parse.
+    pub fn firmware_version(&self) -> Option<(u32, u32, u32)> {
+        let fw = self.header.firmware.as_deref()?;
+        let mut parts = fw.split('.').map(|p| p.trim().parse::<u32>());
+        let major = parts.next()?.ok()?;
+        let minor = parts.next().unwrap_or(Ok(0)).ok()?;
+        let patch = parts.next().unwrap_or(Ok(0)).ok()?;
+        Some((major, minor, patch))
+    }
+
     /// Host name: `config system global` `set hostname`, or the oxidized preamble.
     pub fn hostname(&self) -> Option<&str> {
         self.system_global
@@ -723,6 +734,16 @@ end
         assert_eq!(carol.fabric_object.as_ref().unwrap().value, "enable");
         assert_eq!(carol.status.as_ref().unwrap().value, "disable");
         assert_eq!(carol.sms_server.as_ref().unwrap().value, "fortiguard");
+    }
+
+    #[test]
+    fn firmware_version_numbers() {
+        let m = Model::build(parse(TWO_FACTOR_SAFETY).unwrap());
+        assert_eq!(m.firmware_version(), Some((7, 4, 11)));
+        let m = Model::build(parse(MULTI).unwrap());
+        assert_eq!(m.firmware_version(), Some((7, 4, 8)));
+        let m = Model::build(parse("config system ha\nend\n").unwrap());
+        assert_eq!(m.firmware_version(), None);
     }
 
     #[test]
