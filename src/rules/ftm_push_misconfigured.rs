@@ -60,7 +60,7 @@ impl Rule for FtmPushMisconfigured {
                 if let Some(s) = &push.server {
                     f.related.push(b.label(s.node, "server"));
                 }
-                found.push(f);
+                found.push(("server-ip", f));
             }
             if let (Some(server), Some(iface)) = (&push.server, &push.interface) {
                 let mut f = b.at(
@@ -73,7 +73,7 @@ impl Rule for FtmPushMisconfigured {
                     "keep `set server` for a public FQDN or address, or `set interface` to use that interface's address, not both",
                 );
                 f.related.push(b.label(server.node, "server"));
-                found.push(f);
+                found.push(("interface", f));
             }
             let enabled = push.status.as_ref().filter(|_| push.is_enabled());
             if let Some(status) = enabled {
@@ -85,17 +85,17 @@ impl Rule for FtmPushMisconfigured {
                         "set `server-cert` to a certificate the app trusts, e.g. one signed by a public CA for the `server` name",
                     );
                     f.related.push(b.label(status.node, "push enabled"));
-                    found.push(f);
+                    found.push(("server-cert", f));
                 }
                 // Only a backup with an interface table can show that no interface allows it.
                 let has_interfaces = !m.blocks("system interface").is_empty();
                 if has_interfaces && m.ftm_interfaces.is_empty() {
-                    found.push(b.at(
+                    found.push(("status", b.at(
                         status.node,
                         "push enabled",
                         "FortiToken Mobile push is enabled but no interface has `allowaccess ftm`: the answers from the app are not accepted".to_owned(),
                         "add `ftm` to `set allowaccess` of the interface that `server` resolves to",
-                    ));
+                    )));
                 }
             }
             if cx.migration(file)
@@ -111,10 +111,11 @@ impl Rule for FtmPushMisconfigured {
                     "set `server` to the new unit's public address or FQDN after the move, unless the name moves with it",
                 );
                 f.severity = Severity::Info;
-                found.push(f);
+                found.push(("server", f));
             }
-            for mut f in found {
-                f.object = "system ftm-push".to_owned();
+            // One object per attribute, so that SARIF fingerprints stay distinct.
+            for (attr, mut f) in found {
+                f.object = format!("system ftm-push/{attr}");
                 out.push(f);
             }
         }
@@ -186,6 +187,40 @@ end
             .is_empty()
         );
         assert!(ftk019(&with_ip("#x"), false).is_empty(), "unknown firmware");
+    }
+
+    #[test]
+    fn every_problem_has_its_own_object() {
+        let text = "#config-version=FGT60F-7.4.4-FW-build2662-240514:opmode=0:vdom=0:user=admin
+config system interface
+    edit \"wan1\"
+        set allowaccess ping https
+    next
+end
+config system ftm-push
+    set server-ip 203.0.113.10
+    set server-cert \"\"
+    set server \"fgt.example.com\"
+    set interface \"wan1\"
+    set status enable
+end
+";
+        let m = Model::build(parse(text).unwrap());
+        let objects: Vec<String> = run_file(0, &m, 1_700_000_000, true)
+            .into_iter()
+            .filter(|f| f.code == "FTK019")
+            .map(|f| f.object)
+            .collect();
+        assert_eq!(
+            objects,
+            [
+                "system ftm-push/server-ip",
+                "system ftm-push/interface",
+                "system ftm-push/server-cert",
+                "system ftm-push/status",
+                "system ftm-push/server"
+            ]
+        );
     }
 
     #[test]
