@@ -34,32 +34,22 @@ impl Rule for FtmPushMisconfigured {
             let attrs = m.attrs(push.node);
             let fw = m.firmware_version();
             let firmware = m.header.firmware.as_deref().unwrap_or("");
-            // `server-ip` (0.0.0.0 is the printed default).
+            // `server-ip` (0.0.0.0 is the printed default) without `server`, from 6.4.10 on.
             if let Some(ip) = push
                 .server_ip
                 .as_ref()
                 .filter(|a| !a.value.is_empty() && a.value != "0.0.0.0")
-                && let Some(fw) = fw.filter(|&v| v >= (6, 4, 10))
+                && push.server.is_none()
+                && fw.is_some_and(|v| v >= (6, 4, 10))
             {
-                let (message, help) = if fw >= (7, 4, 1) {
-                    (
-                        format!(
-                            "`set server-ip` no longer exists on FortiOS {firmware} (removed in 7.4.1): the push server address is lost"
-                        ),
-                        "give the address with `set server` (an IP address or FQDN) instead",
-                    )
-                } else {
-                    (
-                        format!(
-                            "`set server-ip` is ignored on FortiOS {firmware} (6.4.10 and later): setting it fails with `Missing server address. object check operator error, -56`"
-                        ),
-                        "give the address with `set server` (an IP address or FQDN) instead",
-                    )
-                };
-                let mut f = b.at(ip.node, "server-ip", message, help);
-                if let Some(s) = &push.server {
-                    f.related.push(b.label(s.node, "server"));
-                }
+                let f = b.at(
+                    ip.node,
+                    "server-ip without server",
+                    format!(
+                        "FortiOS {firmware} takes the push server address from `server`, not `server-ip` (6.4.10 and later): without `server` it fails with `Missing server address. object check operator error, -56`"
+                    ),
+                    format!("move the address to `set server \"{}\"` (an IP address or FQDN)", ip.value),
+                );
                 found.push(("server-ip", f));
             }
             if let (Some(server), Some(iface)) = (&push.server, &push.interface) {
@@ -67,11 +57,12 @@ impl Rule for FtmPushMisconfigured {
                     iface.node,
                     "interface",
                     format!(
-                        "both `server` (\"{}\") and `interface` (\"{}\") are set: only one of them gives the address the app sends its answer to",
+                        "both `server` (\"{}\") and `interface` (\"{}\") are set: only one of them should give the address the app answers to (which one FortiOS uses is unverified)",
                         server.value, iface.value
                     ),
                     "keep `set server` for a public FQDN or address, or `set interface` to use that interface's address, not both",
                 );
+                f.severity = Severity::Info;
                 f.related.push(b.label(server.node, "server"));
                 found.push(("interface", f));
             }
@@ -198,7 +189,6 @@ config system interface
     next
 end
 config system ftm-push
-    set server-ip 203.0.113.10
     set server-cert \"\"
     set server \"fgt.example.com\"
     set interface \"wan1\"
@@ -214,7 +204,6 @@ end
         assert_eq!(
             objects,
             [
-                "system ftm-push/server-ip",
                 "system ftm-push/interface",
                 "system ftm-push/server-cert",
                 "system ftm-push/status",
