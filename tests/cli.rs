@@ -231,3 +231,50 @@ fn parse_error_on_a_huge_line_is_named_not_printed() {
         "{s}"
     );
 }
+
+#[test]
+fn selecting_a_migration_only_rule_without_migration_says_so() {
+    let sample = "samples/fortios-7.2-single-vdom.conf";
+    let stderr = |args: &[&str]| {
+        let out = fortilint().args(args).output().unwrap();
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let warned = stderr(&[
+        "check",
+        "--select",
+        "FTK001,trial-token-migration,FTK006",
+        sample,
+    ]);
+    let lines: Vec<&str> = warned.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "fortilint: warning: FTK001 (seeded-token-migration) runs only with --migration (or `migration = true` in fortilint.toml); it was selected but will not run",
+            "fortilint: warning: FTK008 (trial-token-migration) runs only with --migration (or `migration = true` in fortilint.toml); it was selected but will not run",
+        ],
+        "one line per migration-only rule, none for FTK006"
+    );
+    let fix = stderr(&["fix", "--select", "ftk009", sample]);
+    assert!(
+        fix.contains("FTK009 (hardware-token-activation-lock) runs only with --migration"),
+        "{fix}"
+    );
+    for quiet in [
+        &["check", "--migration", "--select", "FTK001", sample][..],
+        // A prefix selects a group; it does not name the rule.
+        &["check", "--select", "FTK00", sample][..],
+        // `migration = true` in the fixture folder's fortilint.toml.
+        &[
+            "check",
+            "--select",
+            "FTK008",
+            "tests/fixtures/rules/trial_token_migration/clean.conf",
+        ][..],
+    ] {
+        let text = stderr(quiet);
+        assert!(
+            !text.contains("runs only with --migration"),
+            "{quiet:?}: {text}"
+        );
+    }
+}

@@ -94,7 +94,7 @@ pub struct InputArgs {
 /// Options that decide which rules run and how findings count.
 #[derive(Debug, ClapArgs)]
 pub struct RuleArgs {
-    /// This config has been or will be restored on another unit (enables FTK001, FTK008, FTK009).
+    /// This config has been or will be restored on another unit (enables the migration-only rules, see `fortilint rules`).
     #[arg(long)]
     pub migration: bool,
 

@@ -33,6 +33,11 @@ impl Session {
         }
         let inputs = inputs::discover(paths);
         let configs = configs_for(&inputs, args.config.as_deref())?;
+        if !args.migration && !configs.iter().any(|c| c.migration) {
+            for line in idle_migration_rules(&args.select) {
+                eprintln!("{line}");
+            }
+        }
         Ok(Session {
             inputs,
             configs,
@@ -106,6 +111,27 @@ impl Session {
             })
             .collect()
     }
+}
+
+/// One warning per migration-only rule that a `--select` key names exactly (its code or its
+/// name), for runs where migration mode is off: such a rule would silently report nothing.
+pub fn idle_migration_rules(select: &[String]) -> Vec<String> {
+    registry::RULES
+        .iter()
+        .map(|r| r.meta())
+        .filter(|m| m.migration_only)
+        .filter(|m| {
+            select
+                .iter()
+                .any(|k| k.trim().eq_ignore_ascii_case(m.code) || k.trim() == m.name)
+        })
+        .map(|m| {
+            format!(
+                "fortilint: warning: {} ({}) runs only with --migration (or `migration = true` in fortilint.toml); it was selected but will not run",
+                m.code, m.name
+            )
+        })
+        .collect()
 }
 
 /// `--select`/`--ignore` keys: a code prefix (any case) or an exact rule name.

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use crate::parse::{Document, Kind, NodeId, Warning};
 pub use header::Header;
 pub use objects::{
-    Admin, Attr, CentralManagement, EmailServer, FtmPush, Holder, HolderKind, HolderView,
+    Admin, Attr, CentralManagement, EmailServer, FtmPush, Ha, Holder, HolderKind, HolderView,
     LocalUser, SystemGlobal, Token, TokenKind, TokenState,
 };
 
@@ -76,6 +76,13 @@ pub struct Model<'a> {
     pub central_management: Option<CentralManagement>,
     pub email_server: Option<EmailServer>,
     pub ftm_push: Option<FtmPush>,
+    /// `config system ha`.
+    pub ha: Option<Ha>,
+    /// Names of the `config system sms-server` entries, with their scope and `edit` line.
+    pub sms_servers: Vec<(ScopeId, String, NodeId)>,
+    /// Interfaces of `config system interface` whose `allowaccess` includes `ftm` (FortiToken
+    /// Mobile push), with their `set allowaccess` line.
+    pub ftm_interfaces: Vec<(String, NodeId)>,
     /// Script commands (`delete`, `execute`, …) found in the file.
     pub script_statements: Vec<NodeId>,
     /// Notes about the file that are not rule findings (parser leniency, odd content).
@@ -107,6 +114,9 @@ impl<'a> Model<'a> {
             central_management: None,
             email_server: None,
             ftm_push: None,
+            ha: None,
+            sms_servers: Vec::new(),
+            ftm_interfaces: Vec::new(),
             script_statements: Vec::new(),
             warnings: doc.warnings.clone(),
             doc,
@@ -250,6 +260,26 @@ impl<'a> Model<'a> {
         if let Some(&(_, b)) = self.blocks("system ftm-push").last() {
             self.ftm_push = Some(FtmPush::read(self, b));
         }
+        if let Some(&(_, b)) = self.blocks("system ha").last() {
+            self.ha = Some(Ha::read(self, b));
+        }
+        for (scope, block) in self.blocks("system sms-server") {
+            for e in self.entries(block).collect::<Vec<_>>() {
+                let name = self.doc.name(e).into_owned();
+                self.sms_servers.push((scope, name, e));
+            }
+        }
+        for (_, block) in self.blocks("system interface") {
+            for e in self.entries(block).collect::<Vec<_>>() {
+                let a = self.attrs(e);
+                if a.values("allowaccess").iter().any(|v| v == "ftm")
+                    && let Some(node) = a.node("allowaccess")
+                {
+                    let name = self.doc.name(e).into_owned();
+                    self.ftm_interfaces.push((name, node));
+                }
+            }
+        }
     }
 
     /// Whether a token defined in scope `token_scope` is visible to a user in `user_scope`:
@@ -332,6 +362,8 @@ impl<'a> Model<'a> {
                     fortitoken: u.fortitoken.as_ref(),
                     email_to: u.email_to.as_ref(),
                     sms_phone: u.sms_phone.as_ref(),
+                    sms_server: u.sms_server.as_ref(),
+                    sms_custom_server: u.sms_custom_server.as_ref(),
                 }
             }
             HolderKind::Admin => {
@@ -345,6 +377,8 @@ impl<'a> Model<'a> {
                     fortitoken: a.fortitoken.as_ref(),
                     email_to: a.email_to.as_ref(),
                     sms_phone: a.sms_phone.as_ref(),
+                    sms_server: a.sms_server.as_ref(),
+                    sms_custom_server: a.sms_custom_server.as_ref(),
                 }
             }
         }
@@ -380,6 +414,17 @@ impl<'a> Model<'a> {
                 .scopes
                 .iter()
                 .any(|s| matches!(s.kind, ScopeKind::Global | ScopeKind::Vdom(_)))
+    }
+
+    /// The header's firmware version as numbers (`7.4.11` → `(7, 4, 11)`, `5.02` →
+    /// `(5, 2, 0)`); `None` when the header names none or it does not parse.
+    pub fn firmware_version(&self) -> Option<(u32, u32, u32)> {
+        let fw = self.header.firmware.as_deref()?;
+        let mut parts = fw.split('.').map(|p| p.trim().parse::<u32>());
+        let major = parts.next()?.ok()?;
+        let minor = parts.next().unwrap_or(Ok(0)).ok()?;
+        let patch = parts.next().unwrap_or(Ok(0)).ok()?;
+        Some((major, minor, patch))
     }
 
     /// Host name: `config system global` `set hostname`, or the oxidized preamble.
@@ -504,6 +549,12 @@ impl Attrs<'_, '_> {
         Some(Attr { node, value })
     }
 
+    /// Like [`Attrs::get`], but a value printed empty (`''` or `""`, as `show
+    /// full-configuration` prints every unset string) counts as absent.
+    pub fn present(&self, name: &str) -> Option<Attr> {
+        self.get(name).filter(|a| !a.value.is_empty())
+    }
+
     /// All values of the attribute, decoded.
     pub fn values(&self, name: &str) -> Vec<String> {
         self.node(name)
@@ -605,5 +656,110 @@ end
             (TokenKind::Hardware, true, TokenState::Locked)
         );
         assert!(m.users[1].fortitoken.is_none());
+    }
+
+    const TWO_FACTOR_SAFETY: &str =
+        "#config-version=FGT60F-7.4.11-FW-build2878-250101:opmode=0:vdom=0:user=admin
+config system global
+    set fortitoken-cloud disable
+    set private-data-encryption enable
+end
+config system ha
+    set group-name \"cluster1\"
+    set mode a-p
+end
+config system sms-server
+    edit \"twilio\"
+        set mail-server \"sms.example.com\"
+    next
+end
+config system interface
+    edit \"wan1\"
+        set allowaccess ping https ssh ftm
+    next
+    edit \"lan\"
+        set allowaccess ping https
+    next
+end
+config system ftm-push
+    set server-cert \"\"
+    set interface \"wan1\"
+    set status enable
+end
+config system admin
+    edit \"admin\"
+        set accprofile \"super_admin\"
+        set sms-server custom
+        set sms-custom-server \"twilio\"
+    next
+    edit \"ro\"
+        set accprofile ''
+        set sms-custom-server ''
+    next
+end
+config user local
+    edit \"carol\"
+        set status disable
+        set fabric-object enable
+        set sms-server fortiguard
+    next
+end
+";
+
+    #[test]
+    fn two_factor_safety_objects() {
+        let m = Model::build(parse(TWO_FACTOR_SAFETY).unwrap());
+        let g = m.system_global.as_ref().unwrap();
+        assert_eq!(g.fortitoken_cloud.as_ref().unwrap().value, "disable");
+        assert_eq!(g.private_data_encryption.as_ref().unwrap().value, "enable");
+        let ha = m.ha.as_ref().unwrap();
+        assert!(ha.is_cluster());
+        assert_eq!(ha.group_name.as_ref().unwrap().value, "cluster1");
+        assert!(ha.group_id.is_none());
+        let names: Vec<_> = m.sms_servers.iter().map(|(_, n, _)| n.as_str()).collect();
+        assert_eq!(names, ["twilio"]);
+        let ftm: Vec<_> = m.ftm_interfaces.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(ftm, ["wan1"], "lan does not allow ftm");
+        let push = m.ftm_push.as_ref().unwrap();
+        assert!(push.is_enabled());
+        assert!(push.server_cert.is_none(), "an empty value is absent");
+        assert_eq!(push.interface.as_ref().unwrap().value, "wan1");
+        let (boss, ro) = (&m.admins[0], &m.admins[1]);
+        assert!(boss.is_super_admin() && !ro.is_super_admin());
+        assert!(ro.accprofile.is_none() && ro.sms_custom_server.is_none());
+        let view = m.people().find(|h| h.name == "admin").unwrap();
+        assert_eq!(view.sms_server.unwrap().value, "custom");
+        assert_eq!(view.sms_custom_server.unwrap().value, "twilio");
+        let carol = &m.users[0];
+        assert_eq!(carol.fabric_object.as_ref().unwrap().value, "enable");
+        assert_eq!(carol.status.as_ref().unwrap().value, "disable");
+        assert_eq!(carol.sms_server.as_ref().unwrap().value, "fortiguard");
+    }
+
+    #[test]
+    fn firmware_version_numbers() {
+        let m = Model::build(parse(TWO_FACTOR_SAFETY).unwrap());
+        assert_eq!(m.firmware_version(), Some((7, 4, 11)));
+        let m = Model::build(parse(MULTI).unwrap());
+        assert_eq!(m.firmware_version(), Some((7, 4, 8)));
+        let m = Model::build(parse("config system ha\nend\n").unwrap());
+        assert_eq!(m.firmware_version(), None);
+    }
+
+    #[test]
+    fn ha_modes_and_present() {
+        let m = Model::build(parse("config system ha\n    set mode standalone\nend\n").unwrap());
+        assert!(!m.ha.as_ref().unwrap().is_cluster());
+        let m = Model::build(parse("config system ha\n    set mode a-a\nend\n").unwrap());
+        assert!(m.ha.as_ref().unwrap().is_cluster());
+        let m = Model::build(parse("config system ha\n    set mode \"\"\nend\n").unwrap());
+        let ha = m.ha.as_ref().unwrap();
+        assert!(ha.mode.is_none() && !ha.is_cluster());
+        assert!(
+            m.attrs(ha.node).get("mode").is_some(),
+            "get keeps the empty value"
+        );
+        let m = Model::build(parse("config user local\n    edit \"x\"\n    next\nend\n").unwrap());
+        assert!(m.ha.is_none() && m.sms_servers.is_empty() && m.ftm_interfaces.is_empty());
     }
 }

@@ -99,6 +99,10 @@ pub struct HolderView<'m> {
     pub fortitoken: Option<&'m Attr>,
     pub email_to: Option<&'m Attr>,
     pub sms_phone: Option<&'m Attr>,
+    /// `set sms-server fortiguard|custom` (absent: FortiGuard).
+    pub sms_server: Option<&'m Attr>,
+    /// `set sms-custom-server`: a `config system sms-server` entry.
+    pub sms_custom_server: Option<&'m Attr>,
 }
 
 impl HolderView<'_> {
@@ -264,6 +268,8 @@ pub struct TwoFactor {
     pub email_to: Option<Attr>,
     pub sms_phone: Option<Attr>,
     pub comments: Option<Attr>,
+    pub sms_server: Option<Attr>,
+    pub sms_custom_server: Option<Attr>,
 }
 
 impl TwoFactor {
@@ -275,6 +281,8 @@ impl TwoFactor {
             email_to: a.get("email-to").filter(|t| !t.value.is_empty()),
             sms_phone: a.get("sms-phone").filter(|t| !t.value.is_empty()),
             comments: a.get("comments"),
+            sms_server: a.present("sms-server"),
+            sms_custom_server: a.present("sms-custom-server"),
         }
     }
 }
@@ -291,21 +299,31 @@ pub struct LocalUser {
     pub email_to: Option<Attr>,
     pub sms_phone: Option<Attr>,
     pub comments: Option<Attr>,
+    /// `set sms-server fortiguard|custom` (absent: FortiGuard).
+    pub sms_server: Option<Attr>,
+    /// `set sms-custom-server <name>`.
+    pub sms_custom_server: Option<Attr>,
+    /// `set fabric-object enable|disable` (FortiOS 8.0).
+    pub fabric_object: Option<Attr>,
 }
 
 impl LocalUser {
     pub(super) fn read(m: &Model<'_>, scope: ScopeId, entry: NodeId) -> LocalUser {
         let tf = TwoFactor::read(m, entry);
+        let a = m.attrs(entry);
         LocalUser {
             name: m.doc.name(entry).into_owned(),
             entry,
             scope,
-            status: m.attrs(entry).get("status"),
+            status: a.get("status"),
             two_factor: tf.two_factor,
             fortitoken: tf.fortitoken,
             email_to: tf.email_to,
             sms_phone: tf.sms_phone,
             comments: tf.comments,
+            sms_server: tf.sms_server,
+            sms_custom_server: tf.sms_custom_server,
+            fabric_object: a.present("fabric-object"),
         }
     }
 }
@@ -323,11 +341,18 @@ pub struct Admin {
     pub comments: Option<Attr>,
     /// `set vdom …`: the VDOMs the admin may enter.
     pub vdoms: Vec<String>,
+    /// `set accprofile <profile>`.
+    pub accprofile: Option<Attr>,
+    /// `set sms-server fortiguard|custom` (absent: FortiGuard).
+    pub sms_server: Option<Attr>,
+    /// `set sms-custom-server <name>`.
+    pub sms_custom_server: Option<Attr>,
 }
 
 impl Admin {
     pub(super) fn read(m: &Model<'_>, scope: ScopeId, entry: NodeId) -> Admin {
         let tf = TwoFactor::read(m, entry);
+        let a = m.attrs(entry);
         Admin {
             name: m.doc.name(entry).into_owned(),
             entry,
@@ -337,8 +362,18 @@ impl Admin {
             email_to: tf.email_to,
             sms_phone: tf.sms_phone,
             comments: tf.comments,
-            vdoms: m.attrs(entry).values("vdom"),
+            vdoms: a.values("vdom"),
+            accprofile: a.present("accprofile"),
+            sms_server: tf.sms_server,
+            sms_custom_server: tf.sms_custom_server,
         }
+    }
+
+    /// `set accprofile "super_admin"`: the built-in profile with every permission.
+    pub fn is_super_admin(&self) -> bool {
+        self.accprofile
+            .as_ref()
+            .is_some_and(|p| p.value == "super_admin")
     }
 }
 
@@ -355,6 +390,10 @@ pub struct SystemGlobal {
     pub two_factor_email_expiry: Option<Attr>,
     pub two_factor_sms_expiry: Option<Attr>,
     pub two_factor_fac_expiry: Option<Attr>,
+    /// `set fortitoken-cloud enable|disable`: FortiToken Cloud as a two-factor method.
+    pub fortitoken_cloud: Option<Attr>,
+    /// `set private-data-encryption enable|disable`: secrets encrypted with a unit-local key.
+    pub private_data_encryption: Option<Attr>,
 }
 
 impl SystemGlobal {
@@ -369,6 +408,8 @@ impl SystemGlobal {
             two_factor_email_expiry: a.get("two-factor-email-expiry"),
             two_factor_sms_expiry: a.get("two-factor-sms-expiry"),
             two_factor_fac_expiry: a.get("two-factor-fac-expiry"),
+            fortitoken_cloud: a.present("fortitoken-cloud"),
+            private_data_encryption: a.present("private-data-encryption"),
         }
     }
 }
@@ -443,6 +484,10 @@ pub struct FtmPush {
     pub server: Option<Attr>,
     pub server_ip: Option<Attr>,
     pub server_port: Option<Attr>,
+    /// `set interface <name>` (7.4+; the push is received on that interface).
+    pub interface: Option<Attr>,
+    /// `set server-cert <certificate>`.
+    pub server_cert: Option<Attr>,
 }
 
 impl FtmPush {
@@ -454,6 +499,42 @@ impl FtmPush {
             server: a.get("server"),
             server_ip: a.get("server-ip"),
             server_port: a.get("server-port"),
+            interface: a.present("interface"),
+            server_cert: a.present("server-cert"),
         }
+    }
+
+    /// `set status enable` (the default is `disable`).
+    pub fn is_enabled(&self) -> bool {
+        self.status.as_ref().is_some_and(|s| s.value == "enable")
+    }
+}
+
+/// `config system ha`.
+#[derive(Clone, Debug)]
+pub struct Ha {
+    pub node: NodeId,
+    /// `set mode standalone|a-p|a-a`.
+    pub mode: Option<Attr>,
+    pub group_name: Option<Attr>,
+    pub group_id: Option<Attr>,
+}
+
+impl Ha {
+    pub(super) fn read(m: &Model<'_>, node: NodeId) -> Ha {
+        let a = m.attrs(node);
+        Ha {
+            node,
+            mode: a.present("mode"),
+            group_name: a.present("group-name"),
+            group_id: a.present("group-id"),
+        }
+    }
+
+    /// An FGCP cluster: `mode a-p` (active-passive) or `a-a` (active-active).
+    pub fn is_cluster(&self) -> bool {
+        self.mode
+            .as_ref()
+            .is_some_and(|m| m.value == "a-p" || m.value == "a-a")
     }
 }

@@ -3,15 +3,23 @@
 
 use super::Rule;
 use super::{
-    activation_expired::ActivationExpired, duplicate_reg_id::DuplicateRegId,
-    duplicate_token_entry::DuplicateTokenEntry,
+    activation_expired::ActivationExpired, disabled_user_holds_token::DisabledUserHoldsToken,
+    duplicate_reg_id::DuplicateRegId, duplicate_token_entry::DuplicateTokenEntry,
+    fabric_user_token::FabricUserToken, fortitoken_cloud_disabled::FortitokenCloudDisabled,
+    ftm_push_misconfigured::FtmPushMisconfigured, ha_cluster_migration::HaClusterMigration,
+    hardware_token_activation_bug::HardwareTokenActivationBug,
     hardware_token_activation_lock::HardwareTokenActivationLock,
     locked_token_assigned::LockedTokenAssigned, managed_by_fortimanager::ManagedByFortimanager,
-    no_activation_delivery::NoActivationDelivery, orphan_activated_token::OrphanActivatedToken,
+    no_activation_delivery::NoActivationDelivery, no_break_glass_admin::NoBreakGlassAdmin,
+    orphan_activated_token::OrphanActivatedToken,
+    private_data_encryption_migration::PrivateDataEncryptionMigration,
     seeded_token_migration::SeededTokenMigration, token_assigned_twice::TokenAssignedTwice,
     token_on_several_units::TokenOnSeveralUnits, trial_token_migration::TrialTokenMigration,
+    two_factor_channel_without_address::TwoFactorChannelWithoutAddress,
+    two_factor_expiry_too_short::TwoFactorExpiryTooShort,
     two_factor_without_token::TwoFactorWithoutToken,
     unknown_token_reference::UnknownTokenReference,
+    unusable_custom_sms_server::UnusableCustomSmsServer,
 };
 
 /// Every rule, sorted by code.
@@ -30,6 +38,17 @@ pub static RULES: &[&dyn Rule] = &[
     &TokenOnSeveralUnits,
     &DuplicateTokenEntry,
     &OrphanActivatedToken,
+    &NoBreakGlassAdmin,
+    &TwoFactorChannelWithoutAddress,
+    &FortitokenCloudDisabled,
+    &UnusableCustomSmsServer,
+    &FtmPushMisconfigured,
+    &PrivateDataEncryptionMigration,
+    &TwoFactorExpiryTooShort,
+    &DisabledUserHoldsToken,
+    &HardwareTokenActivationBug,
+    &HaClusterMigration,
+    &FabricUserToken,
 ];
 
 /// Finds a rule by code (`FTK002`, any case) or name (`duplicate-reg-id`).
