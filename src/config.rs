@@ -2,7 +2,7 @@
 //! an unknown key is an error that names it.
 //!
 //! ```toml
-//! migration = true                 # FTK001/FTK008/FTK009 on: this config moves to another unit
+//! migration = true                 # migration-only rules on (FTK001, FTK008, FTK009, FTK020, FTK024): this config moves to another unit
 //!
 //! [rules]
 //! FTK014 = "off"                   # or "error" | "warning" | "info"; code or rule name

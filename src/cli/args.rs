@@ -1,5 +1,5 @@
 //! The command line as clap sees it (the "low" layer): this only mirrors the flags.
-//! [`super::settings`] turns it into decisions.
+//! [`super::lint`] and the commands turn it into decisions once (the "high" layer).
 
 use std::path::PathBuf;
 

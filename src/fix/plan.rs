@@ -171,18 +171,12 @@ pub fn is_super_admin_of(m: &Model<'_>, admin: usize) -> bool {
 
 /// Whether the unit is a member of an FGCP cluster (`config system ha`, `mode a-p|a-a`).
 pub fn in_ha_cluster(m: &Model<'_>) -> bool {
-    m.blocks("system ha").last().is_some_and(|&(_, b)| {
-        m.attrs(b)
-            .get("mode")
-            .is_some_and(|v| v.value == "a-p" || v.value == "a-a")
-    })
+    m.ha.as_ref().is_some_and(|h| h.is_cluster())
 }
 
 /// Whether an admin is a `super_admin`.
 fn is_super_admin(m: &Model<'_>, admin: usize) -> bool {
-    m.attrs(m.admins[admin].entry)
-        .get("accprofile")
-        .is_some_and(|p| p.value == "super_admin")
+    m.admins[admin].is_super_admin()
 }
 
 /// Whether an admin logs in with a second factor (`two-factor` other than `disable`).

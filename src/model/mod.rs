@@ -427,6 +427,12 @@ impl<'a> Model<'a> {
         Some((major, minor, patch))
     }
 
+    /// The firmware has bug 1218458: hardware token activation by serial fails with `cmdb
+    /// save error` (7.4.11, 7.6.3–7.6.6; KB 222475).
+    pub fn has_activation_bug_1218458(&self) -> bool {
+        self.firmware_version().is_some_and(activation_bug_1218458)
+    }
+
     /// Host name: `config system global` `set hostname`, or the oxidized preamble.
     pub fn hostname(&self) -> Option<&str> {
         self.system_global
@@ -435,6 +441,12 @@ impl<'a> Model<'a> {
             .map(|a| a.value.as_str())
             .or(self.header.hostname.as_deref())
     }
+}
+
+/// Whether a firmware `(major, minor, patch)` has bug 1218458 (KB 222475; fixed in 7.4.12,
+/// 7.6.7, 8.0.0).
+pub fn activation_bug_1218458(v: (u32, u32, u32)) -> bool {
+    v == (7, 4, 11) || (v.0 == 7 && v.1 == 6 && (3..=6).contains(&v.2))
 }
 
 /// Attributes whose values are secrets.

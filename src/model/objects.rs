@@ -162,7 +162,7 @@ impl Token {
         let serial = m.doc.name(entry).into_owned();
         let a = m.attrs(entry);
         // `show full-configuration` prints every default: `''` / `""` is absent.
-        let present = |name: &str| a.get(name).filter(|v| !v.value.trim().is_empty());
+        let present = |name: &str| a.present(name);
         let license = present("license");
         let expire = present("activation-expire").map(|at| {
             // FortiOS stores 0..=4294967295; anything else is not a deadline.

@@ -76,7 +76,7 @@ pub struct Arg {
     pub span: Span,
 }
 
-/// The arena. Built by [`TreeBuilder`], read through [`super::Document`].
+/// The arena. Built by the parser and [`link`], read through [`super::Document`].
 #[derive(Clone, Debug, Default)]
 pub struct Tree {
     pub nodes: Vec<Node>,

@@ -1,13 +1,13 @@
 //! FTK022: a disabled local user still holds a FortiToken.
 
-use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Fixable, Level, Rule, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "FTK022",
     name: "disabled-user-holds-token",
     summary: "a disabled user still holds a FortiToken (licence slot kept by a leaver)",
     default_severity: Severity::Warning,
-    fixable: false,
+    fixable: Fixable::No,
     migration_only: false,
     level: Level::File,
     docs: include_str!("../../docs/rules/disabled_user_holds_token.md"),

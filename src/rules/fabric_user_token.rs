@@ -1,13 +1,13 @@
 //! FTK025: a local user synchronised from the Security Fabric root holds a token.
 
-use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Fixable, Level, Rule, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "FTK025",
     name: "fabric-user-token",
     summary: "a Fabric-synchronised user (fabric-object enable) holds a token; local changes may be overwritten",
     default_severity: Severity::Info,
-    fixable: false,
+    fixable: Fixable::No,
     migration_only: false,
     level: Level::File,
     docs: include_str!("../../docs/rules/fabric_user_token.md"),

@@ -1,7 +1,7 @@
 //! FTK017: holders on `two-factor fortitoken-cloud` while `config system global` turns
 //! FortiToken Cloud off.
 
-use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Fixable, Level, Rule, RuleMeta, Severity};
 use crate::model::HolderKind;
 
 pub static META: RuleMeta = RuleMeta {
@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "fortitoken-cloud-disabled",
     summary: "two-factor fortitoken-cloud while system global has fortitoken-cloud disable",
     default_severity: Severity::Error,
-    fixable: false,
+    fixable: Fixable::No,
     migration_only: false,
     level: Level::File,
     docs: include_str!("../../docs/rules/fortitoken_cloud_disabled.md"),

@@ -1,13 +1,13 @@
 //! FTK019: `config system ftm-push` settings that stop FortiToken Mobile push notifications.
 
-use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Fixable, Level, Rule, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "FTK019",
     name: "ftm-push-misconfigured",
     summary: "FortiToken Mobile push cannot work as configured in config system ftm-push",
     default_severity: Severity::Warning,
-    fixable: false,
+    fixable: Fixable::No,
     migration_only: false,
     level: Level::File,
     docs: include_str!("../../docs/rules/ftm_push_misconfigured.md"),

@@ -1,14 +1,14 @@
 //! FTK024: an FGCP cluster's config in migration mode: what a primary replacement means for
 //! tokens, and where the token commands run.
 
-use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Fixable, Level, Rule, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "FTK024",
     name: "ha-cluster-migration",
     summary: "HA cluster: a primary replacement keeps assigned tokens; run token commands on the primary",
     default_severity: Severity::Info,
-    fixable: false,
+    fixable: Fixable::No,
     migration_only: true,
     level: Level::File,
     docs: include_str!("../../docs/rules/ha_cluster_migration.md"),

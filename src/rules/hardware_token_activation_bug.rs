@@ -1,6 +1,6 @@
 //! FTK023: hardware tokens on a firmware with the activation-by-serial bug 1218458.
 
-use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Fixable, Level, Rule, RuleMeta, Severity};
 use crate::model::TokenKind;
 
 pub static META: RuleMeta = RuleMeta {
@@ -8,7 +8,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "hardware-token-activation-bug",
     summary: "hardware token to activate on FortiOS 7.4.11 or 7.6.3-7.6.6 (bug 1218458: cmdb save error)",
     default_severity: Severity::Warning,
-    fixable: false,
+    fixable: Fixable::No,
     migration_only: false,
     level: Level::File,
     docs: include_str!("../../docs/rules/hardware_token_activation_bug.md"),
@@ -18,7 +18,7 @@ pub struct HardwareTokenActivationBug;
 
 /// Firmware versions with bug 1218458 (KB 222475).
 pub fn affected(v: (u32, u32, u32)) -> bool {
-    v == (7, 4, 11) || (v.0 == 7 && v.1 == 6 && (3..=6).contains(&v.2))
+    crate::model::activation_bug_1218458(v)
 }
 
 impl Rule for HardwareTokenActivationBug {

@@ -29,7 +29,11 @@ impl Rule for ManagedByFortimanager {
             let mut codes: Vec<&str> = cx
                 .prior
                 .iter()
+                // Token and holder findings that call for a change (not info notes).
                 .filter(|f| f.primary.file == unit.file && f.code != META.code)
+                .filter(|f| {
+                    (f.token.is_some() || f.user.is_some()) && f.severity >= Severity::Warning
+                })
                 .map(|f| f.code)
                 .collect();
             codes.sort_unstable();

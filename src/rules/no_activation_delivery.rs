@@ -37,7 +37,7 @@ impl Rule for NoActivationDelivery {
             {
                 // From 7.6.3 the code is no longer in the alertmail debug or System Events
                 // (KB 276480): without an address nobody can hand it over.
-                let no_fallback = m.header.version().is_some_and(|v| v >= (7, 6, 3));
+                let no_fallback = m.firmware_version().is_some_and(|v| v >= (7, 6, 3));
                 for h in &t.holders {
                     let v = m.holder(h);
                     if v.email_to.is_some() || v.sms_phone.is_some() {

@@ -1,14 +1,14 @@
 //! FTK015: every `super_admin` administrator has two-factor authentication, so losing a token
 //! (or a migration that re-issues them) leaves nobody who can log in.
 
-use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Fixable, Level, Rule, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "FTK015",
     name: "no-break-glass-admin",
     summary: "every super_admin has two-factor: no break-glass account if a token is lost",
     default_severity: Severity::Error,
-    fixable: false,
+    fixable: Fixable::No,
     migration_only: false,
     level: Level::File,
     docs: include_str!("../../docs/rules/no_break_glass_admin.md"),

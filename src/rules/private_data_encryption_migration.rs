@@ -1,13 +1,13 @@
 //! FTK020: `private-data-encryption enable` in a config that moves to another unit.
 
-use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Fixable, Level, Rule, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "FTK020",
     name: "private-data-encryption-migration",
     summary: "private-data-encryption is on: the new unit needs the same key to read the secrets",
     default_severity: Severity::Warning,
-    fixable: false,
+    fixable: Fixable::No,
     migration_only: true,
     level: Level::File,
     docs: include_str!("../../docs/rules/private_data_encryption_migration.md"),

@@ -1,7 +1,7 @@
 //! FTK016: `two-factor email` without `email-to`, `two-factor sms` without `sms-phone`: the
 //! code has nowhere to go.
 
-use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Fixable, Level, Rule, RuleMeta, Severity};
 use crate::model::HolderKind;
 
 pub static META: RuleMeta = RuleMeta {
@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "two-factor-channel-without-address",
     summary: "two-factor email or sms without email-to or sms-phone: no code can be delivered",
     default_severity: Severity::Error,
-    fixable: false,
+    fixable: Fixable::No,
     migration_only: false,
     level: Level::File,
     docs: include_str!("../../docs/rules/two_factor_channel_without_address.md"),

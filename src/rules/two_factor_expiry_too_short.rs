@@ -1,13 +1,13 @@
 //! FTK021: two-factor timers in `config system global` set so short that users miss them.
 
-use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Fixable, Level, Rule, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "FTK021",
     name: "two-factor-expiry-too-short",
     summary: "two-factor-ftm-expiry of 1-2 hours, or an SMS/email code expiry at the 30 s minimum",
     default_severity: Severity::Warning,
-    fixable: false,
+    fixable: Fixable::No,
     migration_only: false,
     level: Level::File,
     docs: include_str!("../../docs/rules/two_factor_expiry_too_short.md"),

@@ -1,7 +1,7 @@
 //! FTK018: a holder who receives codes by SMS uses `sms-server custom` without a usable
 //! `sms-custom-server`.
 
-use super::{Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Fixable, Level, Rule, RuleMeta, Severity};
 use crate::model::{HolderKind, TokenKind};
 
 pub static META: RuleMeta = RuleMeta {
@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "unusable-custom-sms-server",
     summary: "sms-server custom without a defined sms-custom-server for a holder who gets codes by SMS",
     default_severity: Severity::Error,
-    fixable: false,
+    fixable: Fixable::No,
     migration_only: false,
     level: Level::File,
     docs: include_str!("../../docs/rules/unusable_custom_sms_server.md"),
