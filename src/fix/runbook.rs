@@ -194,7 +194,10 @@ pub fn render(m: &Model<'_>, plan: &Plan, info: &ScriptInfo<'_>) -> String {
         let s = md(&m.tokens[h.token].serial);
         s2.push(match h.kind {
             HardwareKind::Activate => format!("activate {s} once, debug on"),
-            HardwareKind::LockCheck => format!("{s}: activate once only after the TAC lock reset"),
+            HardwareKind::LockCheck => format!(
+                "{s}: left alone if stage 0 shows it `active`/`new`; locked: one activation after the TAC reset; \
+                 another error: delete and re-add without activation (KB 194508 step 5a), by hand"
+            ),
             HardwareKind::SeedFile => format!("{s}: import its seed file"),
         });
     }

@@ -457,11 +457,13 @@ pub fn render(m: &Model<'_>, plan: &Plan, info: &ScriptInfo<'_>) -> Script {
             }
             HardwareKind::LockCheck => {
                 intro2.push(format!(
-                    "{}: ONLY after TAC confirms the lock reset, run once in its VDOM: {}; execute fortitoken activate {}; \
-                     diagnose debug disable (KB 232153). Not run by this script.",
-                    t.serial,
-                    debug_on.join("; "),
-                    t.serial
+                    "{sn}: by its stage 0 status. `active`/`new`: leave it alone. `token already activated, and seed \
+                     won't be returned`: ONLY after TAC confirms the lock reset, run once in its VDOM: {dbg}; execute \
+                     fortitoken activate {sn}; diagnose debug disable (KB 232153). Another error while FortiGuard is \
+                     reachable: unassign it, delete it and re-add it with `config user fortitoken` / `edit \"{sn}\"` / \
+                     `next` / `end` only, skipping the activation (KB 194508 step 5a). Not run by this script.",
+                    sn = t.serial,
+                    dbg = debug_on.join("; "),
                 ));
             }
             HardwareKind::SeedFile => {
