@@ -29,7 +29,7 @@ pub fn addressed(
     findings: &[Finding],
     plan: &plan::Plan,
 ) -> Vec<String> {
-    let touched: Vec<usize> = plan
+    let touched: std::collections::HashSet<usize> = plan
         .touched_tokens()
         .chain(plan.hardware.iter().map(|h| h.token))
         .collect();

@@ -8,7 +8,7 @@
 //! serials, a token is never given to two holders, and nothing is copied from the backup into
 //! a command except through [`safe_word`] or the quoting function.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::model::{Holder, HolderKind, Model, ScopeId, TokenKind};
 use crate::rules::{Finding, Intent};
@@ -140,6 +140,9 @@ pub struct Plan {
     pub break_glass: Vec<usize>,
     /// The engineer accepted the admin lockout risk and the plan needed it.
     pub lockout_risk_accepted: bool,
+    /// Token → (group, position in the group), so renderers look tokens up in constant time.
+    pub in_group: HashMap<usize, (usize, usize)>,
+    skip_seen: HashSet<(String, String)>,
 }
 
 /// A word that can stand bare in commands: letters, digits, `-` and `_` (real serials are 16
@@ -316,8 +319,9 @@ impl Plan {
                 for (i, why) in &blocked {
                     plan.skip(&model.tokens[*i].serial, why);
                 }
+                let gone: HashSet<usize> = blocked.iter().map(|(i, _)| *i).collect();
                 for &i in &g.tokens {
-                    if !blocked.iter().any(|(b, _)| *b == i) {
+                    if !gone.contains(&i) {
                         plan.skip(
                             &model.tokens[i].serial,
                             "its trial partner cannot be re-issued, and the pair goes together (KB 190171)",
@@ -326,10 +330,11 @@ impl Plan {
                 }
                 g.tokens.clear();
             } else {
+                let gone: HashSet<usize> = blocked.iter().map(|(i, _)| *i).collect();
                 for (i, why) in blocked {
                     plan.skip(&model.tokens[i].serial, &why);
-                    g.tokens.retain(|&t| t != i);
                 }
+                g.tokens.retain(|t| !gone.contains(t));
             }
         }
         groups.retain(Group::still_asked);
@@ -372,7 +377,8 @@ impl Plan {
             .collect();
 
         // 4. The lockout gate (§5 rule 1): admins whose tokens the plan touches.
-        let touched = |i: usize| in_groups.contains(&i) || provisions.iter().any(|p| p.token == i);
+        let provisioned: HashSet<usize> = provisions.iter().map(|p| p.token).collect();
+        let touched = |i: usize| in_groups.contains(&i) || provisioned.contains(&i);
         let admin_tokens: BTreeMap<usize, Vec<usize>> = {
             let mut m: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
             for g in &groups {
@@ -398,11 +404,7 @@ impl Plan {
             .filter(|&a| {
                 !has_two_factor(model, a)
                     || model.admins[a].fortitoken.as_ref().is_some_and(|t| {
-                        !model
-                            .tokens
-                            .iter()
-                            .enumerate()
-                            .any(|(i, tok)| tok.serial == t.value && touched(i))
+                        !model.tokens_named(&t.value).iter().any(|&i| touched(i))
                     })
             })
             .collect();
@@ -478,6 +480,11 @@ impl Plan {
                 }
             }
         }
+        plan.in_group = groups
+            .iter()
+            .enumerate()
+            .flat_map(|(g, grp)| grp.tokens.iter().enumerate().map(move |(k, &t)| (t, (g, k))))
+            .collect();
         plan.groups = groups;
         plan.provisions = provisions;
         plan.hardware = hardware;
@@ -485,12 +492,11 @@ impl Plan {
     }
 
     fn skip(&mut self, what: &str, why: &str) {
-        let s = Skipped {
-            what: what.to_owned(),
-            why: why.to_owned(),
-        };
-        if !self.skipped.contains(&s) {
-            self.skipped.push(s);
+        if self.skip_seen.insert((what.to_owned(), why.to_owned())) {
+            self.skipped.push(Skipped {
+                what: what.to_owned(),
+                why: why.to_owned(),
+            });
         }
     }
 

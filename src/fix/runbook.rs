@@ -111,20 +111,18 @@ pub fn render(m: &Model<'_>, plan: &Plan, info: &ScriptInfo<'_>) -> String {
         "| holder | VDOM | token | what happens | code delivered by |"
     );
     let _ = writeln!(t, "|---|---|---|---|---|");
+    let provisions: std::collections::HashMap<usize, ProvisionWhy> =
+        plan.provisions.iter().map(|p| (p.token, p.why)).collect();
     for i in plan.touched_tokens() {
         let tok = &m.tokens[i];
-        let what = if let Some(p) = plan.provisions.iter().find(|p| p.token == i) {
-            match p.why {
+        let what = if let Some(why) = provisions.get(&i) {
+            match why {
                 ProvisionWhy::Expired => "re-provisioned (activation had expired)",
                 ProvisionWhy::SharedPhone => {
                     "re-provisioned to its own holder (one phone, several people)"
                 }
             }
-        } else if plan
-            .groups
-            .iter()
-            .any(|g| g.new_serials && g.tokens.contains(&i))
-        {
+        } else if plan.in_group.get(&i).is_some_and(|&(g, _)| plan.groups[g].new_serials) {
             "trial pair re-imported: a NEW trial token, new activation"
         } else {
             "licence re-imported: same serial, new activation"

@@ -124,15 +124,12 @@ pub fn trial_placeholder(scope_label: &str, n: usize) -> String {
 
 /// The serial a reassigned holder gets: its token's, the new trial serial, or a placeholder.
 pub fn reassigned_serial(m: &Model<'_>, plan: &Plan, token: usize) -> Option<String> {
-    for g in &plan.groups {
-        if let Some(k) = g.tokens.iter().position(|&t| t == token) {
-            if !g.new_serials {
-                return Some(m.tokens[token].serial.clone());
-            }
-            return g.renamed.get(k).cloned().flatten();
+    match plan.in_group.get(&token) {
+        Some(&(g, k)) if plan.groups[g].new_serials => {
+            plan.groups[g].renamed.get(k).cloned().flatten()
         }
+        _ => Some(m.tokens[token].serial.clone()),
     }
-    Some(m.tokens[token].serial.clone())
 }
 
 /// The text a token is reassigned by: the quoted serial, or the placeholder.
@@ -148,12 +145,10 @@ pub fn serial_label(m: &Model<'_>, plan: &Plan, token: usize) -> String {
     match reassigned_serial(m, plan, token) {
         Some(s) => s,
         None => {
-            let g = plan.groups.iter().find(|g| g.tokens.contains(&token));
-            let n = g
-                .and_then(|g| g.tokens.iter().position(|&t| t == token))
-                .unwrap_or(0)
-                + 1;
-            let scope = g.map_or(m.tokens[token].scope, |g| g.scope);
+            let (scope, n) = match plan.in_group.get(&token) {
+                Some(&(g, k)) => (plan.groups[g].scope, k + 1),
+                None => (m.tokens[token].scope, 1),
+            };
             trial_placeholder(m.scopes[scope].label(), n)
         }
     }

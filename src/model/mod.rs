@@ -87,6 +87,10 @@ pub struct Model<'a> {
     pub script_statements: Vec<NodeId>,
     /// Notes about the file that are not rule findings (parser leniency, odd content).
     pub warnings: Vec<Warning>,
+    /// Lookups that keep every stage linear in the number of objects.
+    scope_index: HashMap<ScopeKind, ScopeId>,
+    token_index: HashMap<String, Vec<usize>>,
+    holder_index: HashMap<String, Vec<Holder>>,
 }
 
 impl<'a> Model<'a> {
@@ -119,6 +123,9 @@ impl<'a> Model<'a> {
             ftm_interfaces: Vec::new(),
             script_statements: Vec::new(),
             warnings: doc.warnings.clone(),
+            scope_index: HashMap::new(),
+            token_index: HashMap::new(),
+            holder_index: HashMap::new(),
             doc,
         };
         m.collect_scopes();
@@ -129,14 +136,25 @@ impl<'a> Model<'a> {
     }
 
     fn scope_id(&mut self, kind: ScopeKind) -> ScopeId {
-        if let Some(i) = self.scopes.iter().position(|s| s.kind == kind) {
+        if let Some(&i) = self.scope_index.get(&kind) {
             return i;
         }
         self.scopes.push(Scope {
-            kind,
+            kind: kind.clone(),
             blocks: Vec::new(),
         });
+        self.scope_index.insert(kind, self.scopes.len() - 1);
         self.scopes.len() - 1
+    }
+
+    /// The tokens (indices into [`Model::tokens`]) with this serial, in any scope.
+    pub fn tokens_named(&self, serial: &str) -> &[usize] {
+        self.token_index.get(serial).map_or(&[], Vec::as_slice)
+    }
+
+    /// The users and admins with this name.
+    pub fn holders_named(&self, name: &str) -> &[Holder] {
+        self.holder_index.get(name).map_or(&[], Vec::as_slice)
     }
 
     fn collect_scopes(&mut self) {
@@ -214,6 +232,8 @@ impl<'a> Model<'a> {
     /// last `set` wins, an `unset` after it clears it.
     pub fn attrs(&self, object: NodeId) -> Attrs<'_, 'a> {
         let mut map: Vec<(Cow<'a, str>, Option<NodeId>)> = Vec::new();
+        // Entries with many attributes get a hash index, so reading one stays linear.
+        let mut index: Option<HashMap<Cow<'a, str>, usize>> = None;
         for c in self.doc.children(object) {
             let kind = self.doc.node(c).kind;
             if kind != Kind::Set && kind != Kind::Unset {
@@ -221,12 +241,33 @@ impl<'a> Model<'a> {
             }
             let name = self.doc.name(c);
             let val = (kind == Kind::Set).then_some(c);
-            match map.iter_mut().find(|(n, _)| *n == name) {
-                Some(slot) => slot.1 = val,
-                None => map.push((name, val)),
+            let slot = match &index {
+                Some(ix) => ix.get(&name).copied(),
+                None => map.iter().position(|(n, _)| *n == name),
+            };
+            match slot {
+                Some(i) => map[i].1 = val,
+                None => {
+                    if let Some(ix) = &mut index {
+                        ix.insert(name.clone(), map.len());
+                    }
+                    map.push((name, val));
+                    if index.is_none() && map.len() > ATTR_INDEX_FROM {
+                        index = Some(
+                            map.iter()
+                                .enumerate()
+                                .map(|(i, (n, _))| (n.clone(), i))
+                                .collect(),
+                        );
+                    }
+                }
             }
         }
-        Attrs { model: self, map }
+        Attrs {
+            model: self,
+            map,
+            index,
+        }
     }
 
     fn collect_objects(&mut self) {
@@ -290,10 +331,26 @@ impl<'a> Model<'a> {
     }
 
     fn resolve_holders(&mut self) {
-        let mut by_serial: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut index: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, t) in self.tokens.iter().enumerate() {
-            by_serial.entry(t.serial.as_str()).or_default().push(i);
+            index.entry(t.serial.clone()).or_default().push(i);
         }
+        let mut names: HashMap<String, Vec<Holder>> = HashMap::new();
+        for (index, u) in self.users.iter().enumerate() {
+            names.entry(u.name.clone()).or_default().push(Holder {
+                kind: HolderKind::User,
+                index,
+            });
+        }
+        for (index, a) in self.admins.iter().enumerate() {
+            names.entry(a.name.clone()).or_default().push(Holder {
+                kind: HolderKind::Admin,
+                index,
+            });
+        }
+        self.holder_index = names;
+        self.token_index = index;
+        let by_serial = &self.token_index;
         let mut links: Vec<(usize, Holder)> = Vec::new();
         for (i, u) in self.users.iter().enumerate() {
             let Some(serial) = u.fortitoken.as_ref() else {
@@ -534,19 +591,27 @@ impl Model<'_> {
     }
 }
 
+/// Entries with more attributes than this get a hash index in [`Model::attrs`].
+const ATTR_INDEX_FROM: usize = 24;
+
 /// The effective attributes of one object (see [`Model::attrs`]).
 pub struct Attrs<'m, 'a> {
     model: &'m Model<'a>,
     map: Vec<(Cow<'a, str>, Option<NodeId>)>,
+    index: Option<HashMap<Cow<'a, str>, usize>>,
 }
 
 impl Attrs<'_, '_> {
     /// The `set` statement for `name`, if the attribute is set.
     pub fn node(&self, name: &str) -> Option<NodeId> {
-        self.map
-            .iter()
-            .find(|(n, _)| n == name)
-            .and_then(|(_, v)| *v)
+        match &self.index {
+            Some(ix) => ix.get(name).and_then(|&i| self.map[i].1),
+            None => self
+                .map
+                .iter()
+                .find(|(n, _)| n == name)
+                .and_then(|(_, v)| *v),
+        }
     }
 
     /// The attribute's first value, decoded, with its statement.

@@ -277,20 +277,18 @@ pub fn suppressed_by_comment(m: &Model<'_>, f: &Finding) -> bool {
         })
     };
     if let Some(serial) = &f.token
-        && m.tokens
+        && m
+            .tokens_named(serial)
             .iter()
-            .any(|t| &t.serial == serial && hit(t.comments.as_ref()))
+            .any(|&i| hit(m.tokens[i].comments.as_ref()))
     {
         return true;
     }
     if let Some(name) = &f.user {
-        return m
-            .users
-            .iter()
-            .any(|u| &u.name == name && hit(u.comments.as_ref()))
-            || m.admins
-                .iter()
-                .any(|a| &a.name == name && hit(a.comments.as_ref()));
+        return m.holders_named(name).iter().any(|h| match h.kind {
+            crate::model::HolderKind::User => hit(m.users[h.index].comments.as_ref()),
+            crate::model::HolderKind::Admin => hit(m.admins[h.index].comments.as_ref()),
+        });
     }
     false
 }

@@ -36,7 +36,8 @@ impl Rule for UnknownTokenReference {
                     t.serial == ft.value
                         && (v.kind == HolderKind::Admin || m.user_sees(v.scope, t.scope))
                 };
-                if m.tokens.iter().any(|t| visible(&t)) {
+                let named = m.tokens_named(&ft.value);
+                if named.iter().any(|&i| visible(&&m.tokens[i])) {
                     continue;
                 }
                 let (message, help) = match v.kind {
@@ -71,7 +72,7 @@ impl Rule for UnknownTokenReference {
                     message,
                     help,
                 );
-                if let Some(t) = m.tokens.iter().find(|t| t.serial == ft.value) {
+                if let Some(t) = named.first().map(|&i| &m.tokens[i]) {
                     f.related.push(b.label(
                         t.entry,
                         format!("defined in {} only", m.scopes[t.scope].label()),
