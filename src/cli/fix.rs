@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, Once};
 
 use super::args::{FixArgs, FixFormat};
 use super::lint::{Session, exit_code};
@@ -88,7 +89,7 @@ fn run_inner(args: &FixArgs) -> Result<u8, String> {
     let mut diffs = String::new();
     let mut notes: Vec<String> = Vec::new();
     let mut patched: Vec<Option<String>> = vec![None; files.len()];
-    let mut rewrite: Vec<(usize, String)> = Vec::new();
+    let mut rewrite: Vec<(usize, String, Vec<u8>)> = Vec::new();
     for (i, m) in models.iter().enumerate() {
         let Some(m) = m else { continue };
         let fx = fix_file(m, i, &findings, &opts, &files[i].path, &date);
@@ -127,7 +128,7 @@ fn run_inner(args: &FixArgs) -> Result<u8, String> {
                      unit's `diagnose fortitoken info` after the import)"
                 ));
             } else {
-                rewrite.push((i, fx.patched.clone()));
+                rewrite.push((i, fx.patched.clone(), m.doc.text.as_bytes().to_vec()));
             }
         }
         patched[i] = Some(fx.patched);
@@ -190,8 +191,8 @@ fn run_inner(args: &FixArgs) -> Result<u8, String> {
 
     // 2. Backups, only after the scripts are safely out.
     let mut written = 0;
-    for (i, text) in &rewrite {
-        write_atomic(session.path(*i), text)
+    for (i, text, read) in &rewrite {
+        write_atomic(session.path(*i), text, Some(read))
             .map_err(|e| format!("{}: cannot write: {e}", files[*i].path))?;
         written += 1;
     }
@@ -318,45 +319,153 @@ fn diff(path: &str, m: &Model<'_>, new: &str, show_secrets: bool) -> String {
     patch::unified_diff(path, &old_masked, &new_masked)
 }
 
-/// Replaces `path` atomically: a temporary file in the same folder, the original's
-/// permissions, then a rename. Symbolic links are followed (the target is rewritten).
-pub fn write_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
+/// Temporary files being written; the SIGINT/SIGTERM handler removes them (they hold a
+/// whole backup, secrets included).
+static IN_FLIGHT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn in_flight() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    IN_FLIGHT
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Installs the handler once: remove every temporary file, then exit 130.
+fn clean_up_on_signal() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let _ = ctrlc::set_handler(|| {
+            for p in in_flight().drain(..) {
+                let _ = std::fs::remove_file(p);
+            }
+            std::process::exit(130);
+        });
+    });
+}
+
+/// A temporary file beside `target`, registered for removal on a signal.
+fn temp_beside(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    clean_up_on_signal();
+    let tmp = tempfile::Builder::new()
+        .prefix(".fortilint-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    in_flight().push(tmp.path().to_path_buf());
+    Ok(tmp)
+}
+
+fn done_with(tmp: &Path) {
+    in_flight().retain(|p| p != tmp);
+}
+
+fn refuse(why: String) -> std::io::Error {
+    std::io::Error::other(why)
+}
+
+/// Replaces `path` atomically: a temporary file in the same folder with the original's mode,
+/// owner, group and extended attributes (POSIX ACLs included), synced, then a rename.
+/// Symbolic links are followed (the target is rewritten). Refuses a read-only file, a file it
+/// could not open for writing, a file whose bytes are no longer `expected` (changed since it
+/// was read), and a file whose owner or attributes it cannot keep. The temporary file is
+/// removed on every error path and on SIGINT/SIGTERM.
+pub fn write_atomic(path: &Path, contents: &str, expected: Option<&[u8]>) -> std::io::Result<()> {
     let target = std::fs::canonicalize(path)?;
     let dir = target.parent().unwrap_or(Path::new("."));
     let meta = std::fs::metadata(&target)?;
     if meta.permissions().readonly() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::PermissionDenied,
-            "the file is read-only; refusing to replace it",
+        return Err(refuse(
+            "the file is read-only; refusing to replace it".to_owned(),
         ));
     }
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".fortilint-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    tmp.write_all(contents.as_bytes())?;
-    tmp.as_file().sync_all()?;
-    std::fs::set_permissions(tmp.path(), meta.permissions())?;
-    // The temporary file is removed on every error path (tempfile drops it).
-    tmp.persist(&target).map_err(|e| e.error)?;
+    // Would the user be allowed to write it? (Opening without truncating changes nothing.)
+    std::fs::OpenOptions::new().write(true).open(&target)?;
+    if let Some(exp) = expected
+        && std::fs::read(&target)? != exp
+    {
+        return Err(refuse(
+            "the file changed since fortilint read it; run fortilint again".to_owned(),
+        ));
+    }
+    let mut tmp = temp_beside(dir)?;
+    let result = (|| {
+        tmp.write_all(contents.as_bytes())?;
+        tmp.as_file().sync_all()?;
+        std::fs::set_permissions(tmp.path(), meta.permissions())?;
+        keep_owner(tmp.path(), &meta)?;
+        keep_xattrs(&target, tmp.path())?;
+        Ok::<(), std::io::Error>(())
+    })();
+    let path_of_tmp = tmp.path().to_path_buf();
+    let out = result.and_then(|()| tmp.persist(&target).map(|_| ()).map_err(|e| e.error));
+    done_with(&path_of_tmp);
+    out
+}
+
+#[cfg(unix)]
+fn keep_owner(tmp: &Path, meta: &std::fs::Metadata) -> std::io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let now = std::fs::metadata(tmp)?;
+    if (now.uid(), now.gid()) == (meta.uid(), meta.gid()) {
+        return Ok(());
+    }
+    std::os::unix::fs::chown(tmp, Some(meta.uid()), Some(meta.gid())).map_err(|e| {
+        refuse(format!(
+            "cannot keep the file's owner and group ({}:{}): {e}; refusing to replace it",
+            meta.uid(),
+            meta.gid()
+        ))
+    })
+}
+
+#[cfg(not(unix))]
+fn keep_owner(_: &Path, _: &std::fs::Metadata) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// Copies every extended attribute (POSIX ACLs live in `system.posix_acl_access`), after the
+/// mode, so an ACL mask is restored rather than taken from the group bits.
+#[cfg(unix)]
+fn keep_xattrs(from: &Path, to: &Path) -> std::io::Result<()> {
+    let names = match xattr::list(from) {
+        Ok(n) => n,
+        // A file system without extended attributes has none to keep.
+        Err(e) if e.raw_os_error() == Some(95) => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for name in names {
+        let Some(value) = xattr::get(from, &name)? else {
+            continue;
+        };
+        xattr::set(to, &name, &value).map_err(|e| {
+            refuse(format!(
+                "cannot keep the extended attribute {}: {e}; refusing to replace the file",
+                name.to_string_lossy()
+            ))
+        })?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn keep_xattrs(_: &Path, _: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
 /// Writes a file (a script or runbook) atomically and syncs it.
 fn write_new(path: &Path, contents: &str) -> std::io::Result<()> {
     if path.exists() {
-        return write_atomic(path, contents);
+        return write_atomic(path, contents, None);
     }
     let dir: PathBuf = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".fortilint-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)?;
-    tmp.write_all(contents.as_bytes())?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    let mut tmp = temp_beside(&dir)?;
+    let tmp_path = tmp.path().to_path_buf();
+    let out = (|| {
+        tmp.write_all(contents.as_bytes())?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(path).map(|_| ()).map_err(|e| e.error)
+    })();
+    done_with(&tmp_path);
+    out
 }

@@ -403,9 +403,10 @@ impl Plan {
             .filter(|&a| is_super_admin(model, a))
             .filter(|&a| {
                 !has_two_factor(model, a)
-                    || model.admins[a].fortitoken.as_ref().is_some_and(|t| {
-                        !model.tokens_named(&t.value).iter().any(|&i| touched(i))
-                    })
+                    || model.admins[a]
+                        .fortitoken
+                        .as_ref()
+                        .is_some_and(|t| !model.tokens_named(&t.value).iter().any(|&i| touched(i)))
             })
             .collect();
         let supers_touched = admin_tokens.keys().any(|&a| is_super_admin(model, a));
@@ -483,7 +484,12 @@ impl Plan {
         plan.in_group = groups
             .iter()
             .enumerate()
-            .flat_map(|(g, grp)| grp.tokens.iter().enumerate().map(move |(k, &t)| (t, (g, k))))
+            .flat_map(|(g, grp)| {
+                grp.tokens
+                    .iter()
+                    .enumerate()
+                    .map(move |(k, &t)| (t, (g, k)))
+            })
             .collect();
         plan.groups = groups;
         plan.provisions = provisions;

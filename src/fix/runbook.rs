@@ -122,7 +122,11 @@ pub fn render(m: &Model<'_>, plan: &Plan, info: &ScriptInfo<'_>) -> String {
                     "re-provisioned to its own holder (one phone, several people)"
                 }
             }
-        } else if plan.in_group.get(&i).is_some_and(|&(g, _)| plan.groups[g].new_serials) {
+        } else if plan
+            .in_group
+            .get(&i)
+            .is_some_and(|&(g, _)| plan.groups[g].new_serials)
+        {
             "trial pair re-imported: a NEW trial token, new activation"
         } else {
             "licence re-imported: same serial, new activation"
