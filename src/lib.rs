@@ -24,6 +24,8 @@
 //!   edits on the original text (diff, in-place rewrite), checked by a small CLI interpreter.
 //! * [`report`]: renders parse errors, inventories and findings; never inspects the tree.
 //! * [`cli`]: argument parsing and the commands; the binary is a thin wrapper around it.
+//! * `testing`: the invariants of the whole pipeline that the fuzz targets and property tests
+//!   check (leak, injection, replay, settle).
 
 pub mod cli;
 pub mod config;
@@ -33,3 +35,5 @@ pub mod parse;
 pub mod report;
 pub mod rules;
 pub mod source;
+#[doc(hidden)]
+pub mod testing;
