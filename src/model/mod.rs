@@ -85,17 +85,36 @@ pub struct Model<'a> {
 impl<'a> Model<'a> {
     /// Builds the model. Never fails: whatever is not recognised is simply absent.
     pub fn build(doc: Document<'a>) -> Model<'a> {
-        let header = Header::from_comments(
-            doc.top_level()
-                .take_while(|&id| {
-                    matches!(
-                        doc.node(id).kind,
-                        Kind::Bom | Kind::Comment | Kind::Blank | Kind::Prompt
-                    )
-                })
-                .filter(|&id| doc.node(id).kind == Kind::Comment)
-                .map(|id| doc.raw(doc.node(id).content)),
-        );
+        let mut lines: Vec<Cow<'_, str>> = Vec::new();
+        for id in doc.top_level().take_while(|&id| {
+            let n = doc.node(id);
+            // A leading `show` line (or `sh full` typed without a prompt) does not hide the
+            // header.
+            n.kind.is_trivia() || (n.kind == Kind::Script && doc.raw(n.content).starts_with("show"))
+        }) {
+            let n = doc.node(id);
+            let raw = doc.raw(n.content);
+            match n.kind {
+                Kind::Comment => lines.push(Cow::Borrowed(raw)),
+                // `FGT-A # show full-configuration#config-version=…`: the header printed on
+                // the prompt line; `get system status` output before the configuration.
+                Kind::Prompt | Kind::Skipped => {
+                    for line in raw.lines() {
+                        if let Some(at) = line.find("#config-version=") {
+                            lines.push(Cow::Borrowed(&line[at..]));
+                        } else if n.kind == Kind::Skipped
+                            && ["Version:", "Serial-Number:", "Hostname:"]
+                                .iter()
+                                .any(|k| line.trim_start().starts_with(k))
+                        {
+                            lines.push(Cow::Owned(format!("#{}", line.trim())));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let header = Header::from_comments(lines.iter().map(|l| l.as_ref()));
         let mut m = Model {
             header,
             scopes: Vec::new(),
@@ -301,8 +320,16 @@ impl<'a> Model<'a> {
     }
 
     fn collect_scripts(&mut self) {
+        // A `show` typed before the output it produced (a capture) is not part of the backup.
+        let first_config = (0..self.doc.len() as NodeId)
+            .find(|&id| self.doc.node(id).kind == Kind::Config)
+            .unwrap_or(NodeId::MAX);
         self.script_statements = (0..self.doc.len() as NodeId)
-            .filter(|&id| self.doc.node(id).kind == Kind::Script)
+            .filter(|&id| {
+                let n = self.doc.node(id);
+                n.kind == Kind::Script
+                    && !(id < first_config && self.doc.raw(n.content).starts_with("show"))
+            })
             .collect();
         if self.header.has_version_line
             && let Some(&first) = self.script_statements.first()
