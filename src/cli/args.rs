@@ -1,5 +1,5 @@
 //! The command line as clap sees it (the "low" layer): this only mirrors the flags.
-//! [`super::settings`] turns it into decisions.
+//! The command modules (`check`, `fix`, `tokens`, …) turn it into decisions.
 
 use std::path::PathBuf;
 
@@ -89,6 +89,12 @@ pub struct InputArgs {
     /// Never show the progress bar (it appears on stderr, on a terminal, for long runs only).
     #[arg(long)]
     pub no_progress: bool,
+
+    /// Runtime evidence for the backups: session captures or debug logs with `diagnose
+    /// fortitoken info`, `get system status` or FortiCare debug output (repeatable). Joined
+    /// to each backup by serial, host name, or as the only unit.
+    #[arg(long, value_name = "FILE")]
+    pub evidence: Vec<PathBuf>,
 }
 
 /// Options that decide which rules run and how findings count.

@@ -7,6 +7,7 @@
 //! the exact `set` line and fixes can edit it. Secret values (seeds, activation codes) are not
 //! copied into the model at all: only the fact that they are there, and where.
 
+pub mod evidence;
 pub mod header;
 pub mod objects;
 
@@ -14,6 +15,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::parse::{Document, Kind, NodeId, Warning};
+pub use evidence::{Evidence, RuntimeStatus, TokenStatus, UnitEvidence};
 pub use header::Header;
 pub use objects::{
     Admin, Attr, CentralManagement, EmailServer, FtmPush, Holder, HolderKind, HolderView,
@@ -80,6 +82,9 @@ pub struct Model<'a> {
     pub script_statements: Vec<NodeId>,
     /// Notes about the file that are not rule findings (parser leniency, odd content).
     pub warnings: Vec<Warning>,
+    /// Runtime evidence: the diagnostic output in this file (origins with an empty path) and
+    /// any `--evidence` files merged in with [`Evidence::merge`].
+    pub evidence: Evidence,
 }
 
 impl<'a> Model<'a> {
@@ -128,13 +133,44 @@ impl<'a> Model<'a> {
             ftm_push: None,
             script_statements: Vec::new(),
             warnings: doc.warnings.clone(),
+            evidence: Evidence::default(),
             doc,
         };
+        m.evidence = m.own_evidence();
         m.collect_scopes();
         m.collect_objects();
         m.resolve_holders();
         m.collect_scripts();
         m
+    }
+
+    /// Diagnostic output set aside by the parser (skipped regions; prompts give the context).
+    fn own_evidence(&self) -> Evidence {
+        let regions = self
+            .doc
+            .tree
+            .nodes
+            .iter()
+            .filter(|n| matches!(n.kind, Kind::Skipped | Kind::Prompt))
+            .map(|n| n.span);
+        let events = crate::parse::diagnostic::read(self.doc.text, regions);
+        if events.is_empty() {
+            return Evidence::default();
+        }
+        Evidence::from_events("", self.doc.text, events)
+    }
+
+    /// The runtime evidence of the unit this backup belongs to (matched by serial, host name,
+    /// or as the only unit in the evidence).
+    pub fn unit_evidence(&self) -> Option<&UnitEvidence> {
+        let hostname = self.header.hostname.clone().or_else(|| {
+            self.system_global
+                .as_ref()
+                .and_then(|g| g.hostname.as_ref())
+                .map(|a| a.value.clone())
+        });
+        self.evidence
+            .unit_for(self.header.serial.as_deref(), hostname.as_deref())
     }
 
     fn scope_id(&mut self, kind: ScopeKind) -> ScopeId {
@@ -436,19 +472,57 @@ pub const SECRET_ATTRS: &[&str] = &[
     "sso-password",
 ];
 
+/// A line of base64 key material (a PEM body line, a seed file line): one long word of the
+/// base64 alphabet, possibly in a quote. Masked in snippets of text that did not parse.
+fn is_key_material(body: &str) -> bool {
+    let t = body.trim().trim_matches('"');
+    t.len() >= 24
+        && t.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+        && t.bytes().any(|b| b.is_ascii_digit())
+        && t.bytes().any(|b| b.is_ascii_lowercase())
+        && t.bytes().any(|b| b.is_ascii_uppercase())
+}
+
+/// Secret values of diagnostic output and typed commands in `span` of `text`, line by line.
+fn secrets_in_lines(text: &str, span: crate::source::Span) -> Vec<crate::source::Span> {
+    use crate::source::Span;
+    let mut out = Vec::new();
+    let mut start = span.start as usize;
+    for line in text[span.range()].split_inclusive(['\n', '\r']) {
+        let body = line.trim_end_matches(['\n', '\r']);
+        out.extend(
+            crate::parse::diagnostic::line_secrets(body)
+                .into_iter()
+                .map(|r| Span::new(start + r.start, start + r.end)),
+        );
+        start += line.len();
+    }
+    out
+}
+
 /// Secret values in text that did not parse, found line by line without a tree: the values
 /// of `set <secret attribute>`, the word after every `ENC`, and PEM blocks. Used to mask the
 /// snippet of a parse error.
 pub fn secrets_in_text(text: &str) -> Vec<crate::source::Span> {
     use crate::source::Span;
     let mut out = Vec::new();
-    let mut in_pem = false;
+    // A fragment that starts inside a PEM block (or any multi-line quoted secret) shows its
+    // `-----END` line before any `-----BEGIN`: everything up to it is key material.
+    let first_end = text.find("-----END");
+    let first_begin = text.find("-----BEGIN");
+    let mut in_pem = first_end.is_some_and(|e| first_begin.is_none_or(|b| e < b));
     let mut start = 0;
     for line in text.split_inclusive(['\n', '\r']) {
         let end = start + line.len();
         let body = line.trim_end_matches(['\n', '\r']);
-        if in_pem || body.contains("-----BEGIN") {
-            in_pem = !body.contains("-----END");
+        out.extend(
+            crate::parse::diagnostic::line_secrets(body)
+                .into_iter()
+                .map(|r| Span::new(start + r.start, start + r.end)),
+        );
+        if in_pem || body.contains("-----BEGIN") || is_key_material(body) {
+            in_pem = (in_pem || body.contains("-----BEGIN")) && !body.contains("-----END");
             out.push(Span::new(start, start + body.len()));
             start = end;
             continue;
@@ -483,6 +557,11 @@ impl Model<'_> {
         let doc = &self.doc;
         let mut out = Vec::new();
         for (id, node) in doc.tree.nodes.iter().enumerate() {
+            if matches!(node.kind, Kind::Skipped | Kind::Prompt) {
+                // Debug output and typed commands: activation codes, seeds, licence codes.
+                out.extend(secrets_in_lines(doc.text, node.span));
+                continue;
+            }
             if node.kind != Kind::Set && node.kind != Kind::Script {
                 continue;
             }

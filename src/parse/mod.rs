@@ -7,6 +7,7 @@
 //! [`explain`] with a located [`ParseError`].
 
 pub mod capture;
+pub mod diagnostic;
 pub mod explain;
 pub mod grammar;
 pub mod tree;

@@ -80,7 +80,7 @@ pub struct Arg {
     pub span: Span,
 }
 
-/// The arena. Built by [`TreeBuilder`], read through [`super::Document`].
+/// The arena. Built by [`link`], read through [`super::Document`].
 #[derive(Clone, Debug, Default)]
 pub struct Tree {
     pub nodes: Vec<Node>,
