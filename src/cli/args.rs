@@ -36,6 +36,30 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print the documentation page of a rule.
     Explain(ExplainArgs),
+    /// Explain FortiToken debug logs and session captures: per event, its meaning, the likely
+    /// cause and the documented next step.
+    ExplainLog(ExplainLogArgs),
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct ExplainLogArgs {
+    /// Debug logs or session captures to read.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExplainLogFormat::Human)]
+    pub format: ExplainLogFormat,
+
+    /// Print activation codes, seeds and licence activation codes instead of masking them.
+    #[arg(long)]
+    pub show_secrets: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExplainLogFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -66,7 +90,7 @@ impl Command {
             Command::Check(a) => Some(&a.input),
             Command::Fix(a) => Some(&a.input),
             Command::Tokens(a) => Some(&a.input),
-            Command::Rules(_) | Command::Explain(_) => None,
+            Command::Rules(_) | Command::Explain(_) | Command::ExplainLog(_) => None,
         }
     }
 }

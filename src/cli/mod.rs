@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod check;
+pub mod explain_log;
 pub mod fix;
 pub mod inputs;
 pub mod lint;
@@ -47,6 +48,7 @@ pub fn main() -> ExitCode {
         Command::Tokens(a) => tokens::run(&a),
         Command::Rules(a) => rules::list(&a),
         Command::Explain(a) => rules::explain(&a),
+        Command::ExplainLog(a) => explain_log::run(&a),
     };
     ExitCode::from(code)
 }

@@ -339,6 +339,302 @@ impl Evidence {
     }
 }
 
+/// What an event means and what to do about it, with the Fortinet source
+/// (`shared/docs/fortitoken-remediation.md` §1, §3, §8).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Explanation {
+    /// One line naming the event (`FortiCare error 14: forticare license expired`).
+    pub title: String,
+    pub meaning: &'static str,
+    pub cause: &'static str,
+    pub next_step: &'static str,
+    /// The source: KB number or guide, and its URL.
+    pub source: &'static str,
+}
+
+const KB_194508: &str = "KB 194508 FortiToken basic troubleshooting, https://community.fortinet.com/t5/FortiToken/Technical-Note-FortiToken-basic-troubleshooting/ta-p/194508";
+const KB_194364: &str = "KB 194364 Fix Licensed Mobile Token with Error/Locked, https://community.fortinet.com/t5/FortiGate/Technical-Note-Fix-Licensed-Mobile-Token-with-Error-Locked/ta-p/194364";
+const KB_232153: &str = "KB 232153 Hard Token error: token already activated, and seed won't be returned, https://community.fortinet.com/t5/FortiGate/Technical-Tip-Hard-Token-error-token-already-activated-and-seed/ta-p/232153";
+const KB_308115: &str = "KB 308115 FortiToken error message token does not belong to product, https://community.fortinet.com/t5/Customer-Service/Troubleshooting-Tip-FortiToken-error-message-token-does-not/ta-p/308115 (also KB 424201)";
+const KB_241195: &str = "KB 241195 Error message Failed. Forticare: FTM token Activation Code is invalid, https://community.fortinet.com/t5/FortiGate/Troubleshooting-Tip-Error-message-Failed-Forticare-FTM-token/ta-p/241195";
+const KB_312027: &str = "KB 312027 FortiToken email activation via FortiGate, https://community.fortinet.com/t5/FortiGate/Technical-Tip-FortiToken-email-activation-via-FortiGate-shows/ta-p/312027 (trial: KB 276480)";
+const KB_190171: &str = "KB 190171 Restoring an accidentally deleted trial or licensed FortiToken Mobile, https://community.fortinet.com/t5/FortiGate/Technical-Tip-Restoring-an-accidentally-deleted-trial-or/ta-p/190171";
+const KB_222475: &str = "KB 222475 Activating hardware FortiTokens using the seed file, https://community.fortinet.com/fortigate-3/technical-tip-activating-hardware-fortitokens-using-the-seed-file-222475";
+const KB_195578: &str = "KB 195578 FortiToken Mobile push notification, https://community.fortinet.com/t5/FortiGate/Technical-Tip-FortiToken-mobile-push-notification/ta-p/195578";
+const KB_276480: &str = "KB 276480 Get FortiToken Mobile activation code when activation email is not received, https://community.fortinet.com/t5/FortiGate/Troubleshooting-Tip-Get-FortiToken-Mobile-activation-code-when/ta-p/276480";
+const ADMIN_GUIDE: &str = "FortiOS 7.2.4 admin guide, FortiToken troubleshooting and diagnosis; FortiToken 8.0 guide (KB 232153 for the output format)";
+
+/// The meaning, likely cause and documented next step of an event.
+pub fn explain(kind: &EventKind) -> Explanation {
+    let e = |title: String,
+             meaning: &'static str,
+             cause: &'static str,
+             next_step: &'static str,
+             source: &'static str| Explanation {
+        title,
+        meaning,
+        cause,
+        next_step,
+        source,
+    };
+    match kind {
+        EventKind::TokenStatus {
+            serial,
+            drift,
+            status,
+        } => {
+            let title = format!("token {serial}: {status} (drift {drift})");
+            match RuntimeStatus::parse(status) {
+                RuntimeStatus::New => e(
+                    title,
+                    "added to the unit, not assigned and not activated (GUI: Available)",
+                    "nothing wrong: the token waits for its first use",
+                    "FortiToken Mobile: assign it to a user or admin; hardware token: activate it (`execute fortitoken activate <serial>`)",
+                    ADMIN_GUIDE,
+                ),
+                RuntimeStatus::Active => e(
+                    title,
+                    "hardware token assigned (GUI: Assigned)",
+                    "normal state",
+                    "none",
+                    ADMIN_GUIDE,
+                ),
+                RuntimeStatus::Provisioning => e(
+                    title,
+                    "FortiToken Mobile waiting to be activated in the app (GUI: Pending)",
+                    "the user has not scanned or entered the activation code yet",
+                    "wait; if the activation mail or SMS was lost, send it again (`execute fortitoken-mobile provision <serial>`)",
+                    ADMIN_GUIDE,
+                ),
+                RuntimeStatus::Provisioned => e(
+                    title,
+                    "FortiToken Mobile activated in the app (GUI: Assigned)",
+                    "normal state",
+                    "none",
+                    ADMIN_GUIDE,
+                ),
+                RuntimeStatus::ProvisionTimeout => e(
+                    title,
+                    "the token was not activated in the app in time and needs to be re-provisioned",
+                    "the activation code expired (default 72 h) before the user activated the token",
+                    "re-provision it: `execute fortitoken-mobile provision <serial>` (not `renew`), or disable and re-enable two-factor with the same token",
+                    KB_194364,
+                ),
+                RuntimeStatus::AlreadyActivated => e(
+                    title,
+                    "hardware token already activated on another device and locked by FortiGuard (FDS): the seed is not returned",
+                    "the token was activated on another unit before (RMA, replacement, clone, lab unit)",
+                    "open a TAC ticket to reset the activation lock (FTK-200/220), then activate the token once on this unit; enable debug first, there is one chance to catch an error",
+                    KB_232153,
+                ),
+                RuntimeStatus::Locked => e(
+                    title,
+                    "the token is locked: its holder cannot authenticate",
+                    "`set status lock`, or locked automatically when it was unassigned while the FortiToken Mobile provisioning server was unreachable",
+                    "check FortiGuard reachability; licensed FortiToken Mobile: `execute fortitoken-mobile renew <serial>`; otherwise delete it and import it again",
+                    KB_194364,
+                ),
+                RuntimeStatus::NotInFortiguard => e(
+                    title,
+                    "the unit had no contact with the FortiGuard server when it checked the token",
+                    "FortiGuard unreachable from the unit (DNS, routing, firewall, proxy)",
+                    "fix FortiGuard reachability and check again; Fortinet support needs the token serial and the FortiGate serial",
+                    ADMIN_GUIDE,
+                ),
+                RuntimeStatus::Other => e(
+                    title,
+                    "a status fortilint does not know",
+                    "unknown",
+                    "compare with the GUI (User & Authentication > FortiTokens) and the FortiOS admin guide",
+                    ADMIN_GUIDE,
+                ),
+            }
+        }
+        EventKind::TokenServer { status } => {
+            let title = format!("token server status: {status}");
+            match status.as_str() {
+                "reachable" => e(
+                    title,
+                    "the unit reaches the FortiToken provisioning server",
+                    "normal state",
+                    "none",
+                    ADMIN_GUIDE,
+                ),
+                _ => e(
+                    title,
+                    "the unit does not reach (or has not yet reached) the FortiToken provisioning server: activation, provisioning and licence import will fail",
+                    "no FortiGuard connectivity (DNS, routing, firewall, proxy) or the unit has not tried yet (`unknown`)",
+                    "fix FortiGuard reachability first (`diagnose debug application forticldd -1`, `execute ping fds1.fortinet.com`) before any token activation or import",
+                    KB_194508,
+                ),
+            }
+        }
+        EventKind::ForticareError { code, message } => {
+            let title = format!("FortiCare error {code}: {message}");
+            match code {
+                14 => e(
+                    title,
+                    "the FortiToken licence activation code has expired",
+                    "the licence code was not redeemed in time (or expired)",
+                    "get a new licence code from Fortinet (sales or customer service), then import it",
+                    KB_194508,
+                ),
+                10 => e(
+                    title,
+                    "FortiCare does not know this licence activation code",
+                    "a typo in the code, or a code that was never issued for FortiToken Mobile",
+                    "check the code on the licence certificate and import it again; contact customer service if it is right",
+                    KB_194508,
+                ),
+                31 | 17 => e(
+                    title,
+                    "the tokens of this licence are registered to another product serial",
+                    "the configuration was moved to another unit (RMA, replacement), or an HA licence was imported on a secondary",
+                    "run the import on the HA primary; after a move, ask Fortinet customer service to transfer the licence to the new serial",
+                    KB_308115,
+                ),
+                _ => e(
+                    title,
+                    "FortiCare refused the request",
+                    "see the error message",
+                    "enable `diagnose debug application forticldd -1` and contact Fortinet support with the message",
+                    KB_194508,
+                ),
+            }
+        }
+        EventKind::LicenceImportError { code } => e(
+            format!("import fortitoken license error: {code}"),
+            "FortiGate could not import the FortiToken Mobile licence",
+            "usually FortiCare error 14: the licence code expired or was never redeemed in time",
+            "get a new licence code, then import it again",
+            KB_194508,
+        ),
+        EventKind::ProductNotRegistered => e(
+            "cluster member: Product is not registered".to_owned(),
+            "an HA member's serial is not registered for this licence",
+            "licence registered to another serial (HA licence on a secondary, moved configuration)",
+            "register the member in FortiCare, or run the import on the registered primary",
+            KB_308115,
+        ),
+        EventKind::Polling {
+            token,
+            state,
+            registration_id,
+        } => e(
+            format!(
+                "token {token}: provisioning state {state}{}",
+                if *registration_id {
+                    ", registration id received"
+                } else {
+                    ""
+                }
+            ),
+            "FortiCare reports the state of a FortiToken Mobile provisioning",
+            "the app activated the token (`provisioned`) or has not yet",
+            "none when `provisioned`; otherwise wait for the user or re-provision",
+            KB_194508,
+        ),
+        EventKind::RegidUpdate { serial, os_ver } => e(
+            format!("token {serial}: push registration id updated (app {os_ver})"),
+            "the unit stored the app's push registration id for the token",
+            "the app was activated or reinstalled",
+            "none",
+            KB_195578,
+        ),
+        EventKind::LicenceRequest => e(
+            "FortiCare licence activation request".to_owned(),
+            "the unit asks FortiCare to import a FortiToken Mobile licence; the body carries the licence activation code (secret, masked)",
+            "a licence import (`execute fortitoken-mobile import`)",
+            "read the response below it for an error code",
+            KB_194508,
+        ),
+        EventKind::ProvisionRequest => e(
+            "FortiCare provisioning request".to_owned(),
+            "the unit sends a token to FortiCare for provisioning; the body carries the token seed (secret, masked)",
+            "a token was assigned or re-provisioned",
+            "read the polling response for the result",
+            KB_194508,
+        ),
+        EventKind::SendReplyRefused => e(
+            "fds_send_reply: connection refused".to_owned(),
+            "the unit could not reach FortiGuard",
+            "no FortiGuard connectivity (DNS, routing, firewall, proxy)",
+            "fix FortiGuard reachability before activating, provisioning or importing tokens",
+            KB_194508,
+        ),
+        EventKind::ActivationCodeInvalid => e(
+            "Forticare: FTM token Activation Code is invalid".to_owned(),
+            "FortiCare refused the token activation",
+            "the token was already activated, e.g. on a second phone",
+            "re-provision the token (`execute fortitoken-mobile provision <serial>`) and activate it on one phone",
+            KB_241195,
+        ),
+        EventKind::ActivationSendFailed { trial } => e(
+            if *trial {
+                "No active token found".to_owned()
+            } else {
+                "Failed to send activation code".to_owned()
+            },
+            "the activation mail or SMS was not sent",
+            "a mail or SMS failure, or the token is already activated: \"The activation code cannot be sent for already activated Tokens\"",
+            "check `config system email-server` and the user's email-to / sms-phone; for an activated token, re-provision instead",
+            KB_312027,
+        ),
+        EventKind::InputInvalid => e(
+            "input value is invalid / no valid token found".to_owned(),
+            "the unit refused the token operation",
+            "a half-deleted trial token pair, or a licence that was not imported again",
+            "delete the remaining trial tokens and restore them as documented, or import the licence again",
+            KB_190171,
+        ),
+        EventKind::CmdbSaveError => e(
+            "cmdb save error".to_owned(),
+            "activating a hardware token by serial failed while saving the configuration",
+            "FortiOS bug 1218458 on 7.4.11 and 7.6.3-7.6.6",
+            "upgrade to 7.4.12, 7.6.7 or 8.0.0, or activate with the seed file",
+            KB_222475,
+        ),
+        EventKind::MissingServerAddress => e(
+            "Missing server address. object check operator error, -56".to_owned(),
+            "the FortiToken Mobile push server setting was refused",
+            "`config system ftm-push` `set server-ip` on FortiOS 6.4.10 and later",
+            "use `set server` (FQDN or address) instead of `server-ip`",
+            KB_195578,
+        ),
+        EventKind::AlertmailActivation => e(
+            "alertmail: activation code sent".to_owned(),
+            "the activation mail debug line shows the token activation code, which activates the token (secret, masked)",
+            "alertmail debug on FortiOS before 7.6.3",
+            "treat the log as secret; if it was shared, re-provision the token",
+            KB_276480,
+        ),
+        EventKind::Status { key, value } => {
+            let (name, meaning) = match key {
+                StatusKey::Version => ("firmware", "the unit's model and firmware"),
+                StatusKey::Serial => (
+                    "serial",
+                    "the unit's serial number (joins evidence to backups)",
+                ),
+                StatusKey::Hostname => (
+                    "host name",
+                    "the unit's host name (joins evidence to backups)",
+                ),
+                StatusKey::HaMode => (
+                    "HA mode",
+                    "the unit's HA mode: run licence imports on the primary",
+                ),
+            };
+            e(
+                format!("{name}: {value}"),
+                meaning,
+                "get system status",
+                "none",
+                ADMIN_GUIDE,
+            )
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
