@@ -147,3 +147,58 @@ fn forticare_errors_and_debug_messages() {
         ]
     );
 }
+
+fn codes(out: &[u8]) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_slice(out).unwrap();
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["code"].as_str().unwrap(),
+                f["message"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn evidence_flag_joins_a_separate_capture_to_the_backup() {
+    let run = |extra: &[&str]| {
+        assert_cmd::Command::cargo_bin("fortilint")
+            .unwrap()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args([
+                "check",
+                "--format",
+                "json",
+                "--now",
+                "1700000000",
+                "--select",
+                "FTK1",
+            ])
+            .args(extra)
+            .arg("tests/fixtures/evidence/backup-fgt-a.conf")
+            .output()
+            .unwrap()
+    };
+    // Without evidence the runtime rules are silent.
+    assert!(codes(&run(&[]).stdout).is_empty());
+    let out = run(&["--evidence", "tests/fixtures/evidence/fortitoken-info.log"]);
+    let found = codes(&out.stdout);
+    let code_of = |c: &str| found.iter().filter(|f| f.starts_with(c)).count();
+    assert_eq!(code_of("FTK102"), 1, "{found:?}");
+    assert_eq!(code_of("FTK103"), 1, "{found:?}");
+    assert_eq!(code_of("FTK104"), 1, "{found:?}");
+    assert_eq!(code_of("FTK105"), 1, "{found:?}");
+    assert!(
+        found.iter().any(|f| f.starts_with("FTK102")
+            && f.contains("evidence: tests/fixtures/evidence/fortitoken-info.log:10")),
+        "{found:?}"
+    );
+    // A missing evidence file is a usage error.
+    let out = run(&["--evidence", "no/such.log"]);
+    assert_eq!(out.status.code(), Some(2));
+}
