@@ -139,6 +139,14 @@ fn abbreviated_commands_and_headers_after_show_or_prompt() {
 }
 
 #[test]
+fn abbreviated_config_keyword_in_a_pasted_script_opens_a_block() {
+    let text = "conf user fortitoken\n    edit \"FTK2000BHV1KRZCC\"\n    next\nend\nconf sys glo\n    set hostname FGT-A\nend\n";
+    let m = Model::build(parse::parse(text).unwrap());
+    assert_eq!(m.tokens.len(), 1);
+    assert!(m.warnings.is_empty(), "{:?}", m.warnings);
+}
+
+#[test]
 fn a_backup_with_a_header_stays_strict() {
     // The same orphan `set` after a real header is an error, not leniency.
     let text = "#config-version=FGT60F-7.2.8-FW-build1639-240313:opmode=0:vdom=0:user=admin\nset timezone 04\nconfig system global\nend\n";
@@ -188,4 +196,58 @@ fn notes_for_each_capture() {
         ));
         insta::assert_snapshot!(out);
     });
+}
+
+fn check_output(rel: &str, extra: &[&str]) -> (Option<i32>, String) {
+    let out = assert_cmd::Command::cargo_bin("fortilint")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["check", "--color", "never", "--now", "1700000000"])
+        .args(extra)
+        .arg(rel)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn a_fragment_starting_inside_a_pem_block_shows_no_key_line() {
+    let (code, out) = check_output("tests/fixtures/malformed/starts-inside-pem.conf", &[]);
+    assert_eq!(code, Some(2));
+    assert!(out.contains("1:1"), "{out}");
+    for key in [
+        "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC",
+        "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY",
+    ] {
+        assert!(!out.contains(key), "key material in the frame:\n{out}");
+    }
+    let (_, shown) = check_output(
+        "tests/fixtures/malformed/starts-inside-pem.conf",
+        &["--show-secrets"],
+    );
+    assert!(
+        shown.contains("MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn secrets_in_skipped_debug_lines_are_masked_in_notes() {
+    let (_, out) = check_output("tests/fixtures/captures/debug-log-with-secrets.conf", &[]);
+    assert!(out.contains("warning[parse]"), "{out}");
+    for s in [
+        "7X3K9QW2ERT5YU8P",
+        "3132333435363738393031323334353637383930",
+        "FTMLIC0123456789AB",
+    ] {
+        assert!(!out.contains(s), "{s} leaked:\n{out}");
+    }
+    let (_, shown) = check_output(
+        "tests/fixtures/captures/debug-log-with-secrets.conf",
+        &["--show-secrets"],
+    );
+    assert!(shown.contains("7X3K9QW2ERT5YU8P"), "{shown}");
 }

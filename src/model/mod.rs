@@ -557,6 +557,10 @@ impl Model<'_> {
         let doc = &self.doc;
         let mut out = Vec::new();
         for (id, node) in doc.tree.nodes.iter().enumerate() {
+            if node.kind == Kind::Script {
+                // `execute fortitoken-mobile import <licence activation code>`.
+                out.extend(secrets_in_lines(doc.text, node.content));
+            }
             if matches!(node.kind, Kind::Skipped | Kind::Prompt) {
                 // Debug output and typed commands: activation codes, seeds, licence codes.
                 out.extend(secrets_in_lines(doc.text, node.span));
