@@ -251,6 +251,16 @@ fn read_line(line: &str) -> Vec<EventKind> {
             return out;
         }
     }
+    // `get system ha status`: `Mode: HA A-P`.
+    if let Some(v) = t.strip_prefix("Mode:").map(str::trim)
+        && (v.starts_with("HA ") || v == "standalone")
+    {
+        out.push(EventKind::Status {
+            key: StatusKey::HaMode,
+            value: v.to_owned(),
+        });
+        return out;
+    }
     // FortiCare errors: every `"error_code":N` with the message after it.
     let mut from = 0;
     while let Some(i) = t[from..].find("\"error_code\"") {
@@ -393,6 +403,13 @@ mod tests {
         assert_eq!(
             kinds("Missing server address. object check operator error, -56"),
             [EventKind::MissingServerAddress]
+        );
+        assert_eq!(
+            kinds("Mode: HA A-P"),
+            [EventKind::Status {
+                key: StatusKey::HaMode,
+                value: "HA A-P".into()
+            }]
         );
         assert_eq!(
             kinds("import fortitoken license error: -7564"),

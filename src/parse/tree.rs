@@ -235,3 +235,40 @@ pub fn link(nodes: &mut [Node]) -> Result<Vec<Warning>, (StructureError, usize)>
     }
     Ok(warnings)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nodes(kinds: &[Kind]) -> Vec<Node> {
+        kinds
+            .iter()
+            .map(|&kind| Node {
+                kind,
+                span: Span::default(),
+                content: Span::default(),
+                parent: NONE,
+                subtree_end: 0,
+                args: (0, 0),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn orphan_prefix_of_captures_starting_inside_a_block() {
+        use Kind::*;
+        // `next`, `edit`…`next`, `end`, then a clean block.
+        let n = nodes(&[Next, Edit, Set, Next, End, Config, Edit, Next, End]);
+        assert_eq!(orphan_prefix(&n), Some(4));
+        // `set` lines first.
+        assert_eq!(
+            orphan_prefix(&nodes(&[Comment, Set, Set, Config, End])),
+            Some(2)
+        );
+        // An orphan `edit` owns what follows it.
+        assert_eq!(orphan_prefix(&nodes(&[Edit, Set])), Some(1));
+        // A clean start: a later stray `end` is not leniency.
+        assert_eq!(orphan_prefix(&nodes(&[Config, End, End])), None);
+        assert_eq!(orphan_prefix(&nodes(&[Blank, Comment])), None);
+    }
+}
