@@ -270,7 +270,10 @@ fn yaml_start(text: &str, body: usize) -> Option<usize> {
             continue;
         }
         let yamlish = t.strip_suffix(':').is_some_and(|k| {
-            !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            // YAML backup keys are lower case (`system_global:`); `Password:` is a login line.
+            !k.is_empty()
+                && k.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         }) || t == "---";
         return yamlish.then_some(offset);
     }

@@ -36,6 +36,30 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print the documentation page of a rule.
     Explain(ExplainArgs),
+    /// Explain FortiToken debug logs and session captures: per event, its meaning, the likely
+    /// cause and the documented next step.
+    ExplainLog(ExplainLogArgs),
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct ExplainLogArgs {
+    /// Debug logs or session captures to read.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExplainLogFormat::Human)]
+    pub format: ExplainLogFormat,
+
+    /// Print activation codes, seeds and licence activation codes instead of masking them.
+    #[arg(long)]
+    pub show_secrets: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExplainLogFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -66,7 +90,7 @@ impl Command {
             Command::Check(a) => Some(&a.input),
             Command::Fix(a) => Some(&a.input),
             Command::Tokens(a) => Some(&a.input),
-            Command::Rules(_) | Command::Explain(_) => None,
+            Command::Rules(_) | Command::Explain(_) | Command::ExplainLog(_) => None,
         }
     }
 }
@@ -89,6 +113,12 @@ pub struct InputArgs {
     /// Never show the progress bar (it appears on stderr, on a terminal, for long runs only).
     #[arg(long)]
     pub no_progress: bool,
+
+    /// Runtime evidence for the backups: session captures or debug logs with `diagnose
+    /// fortitoken info`, `get system status` or FortiCare debug output (repeatable). Joined
+    /// to each backup by serial, host name, or as the only unit.
+    #[arg(long, value_name = "FILE")]
+    pub evidence: Vec<PathBuf>,
 }
 
 /// Options that decide which rules run and how findings count.

@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod check;
+pub mod explain_log;
 pub mod fix;
 pub mod inputs;
 pub mod lint;
@@ -28,14 +29,45 @@ pub fn main() -> ExitCode {
     if args.command.input().is_some_and(|i| i.no_progress) {
         progress::disable();
     }
+    if let Some(paths) = args.command.input().map(|i| &i.evidence)
+        && !paths.is_empty()
+    {
+        match load_evidence(paths) {
+            Ok(ev) => {
+                let _ = EVIDENCE.set(ev);
+            }
+            Err(e) => {
+                eprintln!("fortilint: error: {e}");
+                return ExitCode::from(EXIT_ERROR);
+            }
+        }
+    }
     let code = match args.command {
         Command::Check(a) => check::run(&a),
         Command::Fix(a) => fix::run(&a),
         Command::Tokens(a) => tokens::run(&a),
         Command::Rules(a) => rules::list(&a),
         Command::Explain(a) => rules::explain(&a),
+        Command::ExplainLog(a) => explain_log::run(&a),
     };
     ExitCode::from(code)
+}
+
+/// Evidence from `--evidence` files, read once before any backup.
+static EVIDENCE: std::sync::OnceLock<crate::model::Evidence> = std::sync::OnceLock::new();
+
+/// Reads `--evidence` files (session captures or debug logs).
+pub fn load_evidence(paths: &[std::path::PathBuf]) -> Result<crate::model::Evidence, String> {
+    let mut ev = crate::model::Evidence::default();
+    for p in paths {
+        let src =
+            SourceFile::load(p).map_err(|e| format!("--evidence {}: {}", display_path(p), e))?;
+        ev.merge(crate::model::Evidence::from_text(
+            &src.display_path(),
+            &src.text,
+        ));
+    }
+    Ok(ev)
 }
 
 /// Exit code: input or parse failure.
@@ -133,7 +165,10 @@ pub fn analyse_one(l: &Loaded) -> (ReportFile<'_>, Option<Model<'_>>) {
             (file, None)
         }
         Ok(doc) => {
-            let model = Model::build(doc);
+            let mut model = Model::build(doc);
+            if let Some(ev) = EVIDENCE.get() {
+                model.evidence.merge(ev.clone());
+            }
             file.facts = Some(UnitFacts {
                 model: model.header.model.clone(),
                 firmware: model.header.firmware.clone(),

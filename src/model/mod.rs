@@ -7,6 +7,7 @@
 //! the exact `set` line and fixes can edit it. Secret values (seeds, activation codes) are not
 //! copied into the model at all: only the fact that they are there, and where.
 
+pub mod evidence;
 pub mod header;
 pub mod objects;
 
@@ -14,6 +15,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::parse::{Document, Kind, NodeId, Warning};
+pub use evidence::{Evidence, RuntimeStatus, TokenStatus, UnitEvidence};
 pub use header::Header;
 pub use objects::{
     Admin, Attr, CentralManagement, EmailServer, FtmPush, Ha, Holder, HolderKind, HolderView,
@@ -91,22 +93,44 @@ pub struct Model<'a> {
     scope_index: HashMap<ScopeKind, ScopeId>,
     token_index: HashMap<String, Vec<usize>>,
     holder_index: HashMap<String, Vec<Holder>>,
+    /// Runtime evidence: the diagnostic output in this file (origins with an empty path) and
+    /// any `--evidence` files merged in with [`Evidence::merge`].
+    pub evidence: Evidence,
 }
 
 impl<'a> Model<'a> {
     /// Builds the model. Never fails: whatever is not recognised is simply absent.
     pub fn build(doc: Document<'a>) -> Model<'a> {
-        let header = Header::from_comments(
-            doc.top_level()
-                .take_while(|&id| {
-                    matches!(
-                        doc.node(id).kind,
-                        Kind::Bom | Kind::Comment | Kind::Blank | Kind::Prompt
-                    )
-                })
-                .filter(|&id| doc.node(id).kind == Kind::Comment)
-                .map(|id| doc.raw(doc.node(id).content)),
-        );
+        let mut lines: Vec<Cow<'_, str>> = Vec::new();
+        for id in doc.top_level().take_while(|&id| {
+            let n = doc.node(id);
+            // A leading `show` line (or `sh full` typed without a prompt) does not hide the
+            // header.
+            n.kind.is_trivia() || (n.kind == Kind::Script && doc.raw(n.content).starts_with("show"))
+        }) {
+            let n = doc.node(id);
+            let raw = doc.raw(n.content);
+            match n.kind {
+                Kind::Comment => lines.push(Cow::Borrowed(raw)),
+                // `FGT-A # show full-configuration#config-version=…`: the header printed on
+                // the prompt line; `get system status` output before the configuration.
+                Kind::Prompt | Kind::Skipped => {
+                    for line in raw.lines() {
+                        if let Some(at) = line.find("#config-version=") {
+                            lines.push(Cow::Borrowed(&line[at..]));
+                        } else if n.kind == Kind::Skipped
+                            && ["Version:", "Serial-Number:", "Hostname:"]
+                                .iter()
+                                .any(|k| line.trim_start().starts_with(k))
+                        {
+                            lines.push(Cow::Owned(format!("#{}", line.trim())));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let header = Header::from_comments(lines.iter().map(|l| l.as_ref()));
         let mut m = Model {
             header,
             scopes: Vec::new(),
@@ -126,13 +150,44 @@ impl<'a> Model<'a> {
             scope_index: HashMap::new(),
             token_index: HashMap::new(),
             holder_index: HashMap::new(),
+            evidence: Evidence::default(),
             doc,
         };
+        m.evidence = m.own_evidence();
         m.collect_scopes();
         m.collect_objects();
         m.resolve_holders();
         m.collect_scripts();
         m
+    }
+
+    /// Diagnostic output set aside by the parser (skipped regions; prompts give the context).
+    fn own_evidence(&self) -> Evidence {
+        let regions = self
+            .doc
+            .tree
+            .nodes
+            .iter()
+            .filter(|n| matches!(n.kind, Kind::Skipped | Kind::Prompt))
+            .map(|n| n.span);
+        let events = crate::parse::diagnostic::read(self.doc.text, regions);
+        if events.is_empty() {
+            return Evidence::default();
+        }
+        Evidence::from_events("", self.doc.text, events)
+    }
+
+    /// The runtime evidence of the unit this backup belongs to (matched by serial, host name,
+    /// or as the only unit in the evidence).
+    pub fn unit_evidence(&self) -> Option<&UnitEvidence> {
+        let hostname = self.header.hostname.clone().or_else(|| {
+            self.system_global
+                .as_ref()
+                .and_then(|g| g.hostname.as_ref())
+                .map(|a| a.value.clone())
+        });
+        self.evidence
+            .unit_for(self.header.serial.as_deref(), hostname.as_deref())
     }
 
     fn scope_id(&mut self, kind: ScopeKind) -> ScopeId {
@@ -388,8 +443,16 @@ impl<'a> Model<'a> {
     }
 
     fn collect_scripts(&mut self) {
+        // A `show` typed before the output it produced (a capture) is not part of the backup.
+        let first_config = (0..self.doc.len() as NodeId)
+            .find(|&id| self.doc.node(id).kind == Kind::Config)
+            .unwrap_or(NodeId::MAX);
         self.script_statements = (0..self.doc.len() as NodeId)
-            .filter(|&id| self.doc.node(id).kind == Kind::Script)
+            .filter(|&id| {
+                let n = self.doc.node(id);
+                n.kind == Kind::Script
+                    && !(id < first_config && self.doc.raw(n.content).starts_with("show"))
+            })
             .collect();
         if self.header.has_version_line
             && let Some(&first) = self.script_statements.first()
@@ -523,19 +586,57 @@ pub const SECRET_ATTRS: &[&str] = &[
     "sso-password",
 ];
 
+/// A line of base64 key material (a PEM body line, a seed file line): one long word of the
+/// base64 alphabet, possibly in a quote. Masked in snippets of text that did not parse.
+fn is_key_material(body: &str) -> bool {
+    let t = body.trim().trim_matches('"');
+    t.len() >= 24
+        && t.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+        && t.bytes().any(|b| b.is_ascii_digit())
+        && t.bytes().any(|b| b.is_ascii_lowercase())
+        && t.bytes().any(|b| b.is_ascii_uppercase())
+}
+
+/// Secret values of diagnostic output and typed commands in `span` of `text`, line by line.
+fn secrets_in_lines(text: &str, span: crate::source::Span) -> Vec<crate::source::Span> {
+    use crate::source::Span;
+    let mut out = Vec::new();
+    let mut start = span.start as usize;
+    for line in text[span.range()].split_inclusive(['\n', '\r']) {
+        let body = line.trim_end_matches(['\n', '\r']);
+        out.extend(
+            crate::parse::diagnostic::line_secrets(body)
+                .into_iter()
+                .map(|r| Span::new(start + r.start, start + r.end)),
+        );
+        start += line.len();
+    }
+    out
+}
+
 /// Secret values in text that did not parse, found line by line without a tree: the values
 /// of `set <secret attribute>`, the word after every `ENC`, and PEM blocks. Used to mask the
 /// snippet of a parse error.
 pub fn secrets_in_text(text: &str) -> Vec<crate::source::Span> {
     use crate::source::Span;
     let mut out = Vec::new();
-    let mut in_pem = false;
+    // A fragment that starts inside a PEM block (or any multi-line quoted secret) shows its
+    // `-----END` line before any `-----BEGIN`: everything up to it is key material.
+    let first_end = text.find("-----END");
+    let first_begin = text.find("-----BEGIN");
+    let mut in_pem = first_end.is_some_and(|e| first_begin.is_none_or(|b| e < b));
     let mut start = 0;
     for line in text.split_inclusive(['\n', '\r']) {
         let end = start + line.len();
         let body = line.trim_end_matches(['\n', '\r']);
-        if in_pem || body.contains("-----BEGIN") {
-            in_pem = !body.contains("-----END");
+        out.extend(
+            crate::parse::diagnostic::line_secrets(body)
+                .into_iter()
+                .map(|r| Span::new(start + r.start, start + r.end)),
+        );
+        if in_pem || body.contains("-----BEGIN") || is_key_material(body) {
+            in_pem = (in_pem || body.contains("-----BEGIN")) && !body.contains("-----END");
             out.push(Span::new(start, start + body.len()));
             start = end;
             continue;
@@ -570,6 +671,15 @@ impl Model<'_> {
         let doc = &self.doc;
         let mut out = Vec::new();
         for (id, node) in doc.tree.nodes.iter().enumerate() {
+            if node.kind == Kind::Script {
+                // `execute fortitoken-mobile import <licence activation code>`.
+                out.extend(secrets_in_lines(doc.text, node.content));
+            }
+            if matches!(node.kind, Kind::Skipped | Kind::Prompt) {
+                // Debug output and typed commands: activation codes, seeds, licence codes.
+                out.extend(secrets_in_lines(doc.text, node.span));
+                continue;
+            }
             if node.kind != Kind::Set && node.kind != Kind::Script {
                 continue;
             }

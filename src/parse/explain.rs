@@ -4,7 +4,7 @@
 use pest::Parser as _;
 
 use super::grammar::{FortiosParser, Rule};
-use super::tree::{MAX_DEPTH, StructureError};
+use super::tree::{Kind, MAX_DEPTH, NONE, Node, StructureError};
 use crate::source::Span;
 
 /// The named kinds of syntax error.
@@ -20,6 +20,7 @@ pub enum ParseErrorKind {
     EditOutsideConfig,
     SetOutsideBlock,
     TooDeep,
+    NoEndLines,
 }
 
 /// A located syntax error.
@@ -217,6 +218,54 @@ pub fn structure(text: &str, e: StructureError, at: Span) -> ParseError {
     }
 }
 
+/// Text without a single `end` line whose indentation shows sibling blocks (an
+/// indentation-only listing): read by the stack, every block would nest in the first one.
+/// Located at the first `config` indented like (or less than) the block it would fall into.
+pub fn indentation_only(text: &str, nodes: &[Node]) -> Option<ParseError> {
+    if nodes.iter().any(|n| n.kind == Kind::End) {
+        return None;
+    }
+    let indent = |n: &Node| n.content.start - n.span.start;
+    for n in nodes.iter().filter(|n| n.kind == Kind::Config) {
+        let mut p = n.parent;
+        while p != NONE && nodes[p as usize].kind != Kind::Config {
+            p = nodes[p as usize].parent;
+        }
+        if p == NONE {
+            continue;
+        }
+        let outer = &nodes[p as usize];
+        let outer_text = &text[outer.content.range()];
+        // VDOM files restart nested blocks at column 0 inside `config vdom` / `config global`.
+        if outer_text
+            .split_whitespace()
+            .nth(1)
+            .is_some_and(|w| w == "vdom" || w == "global")
+        {
+            continue;
+        }
+        if indent(n) <= indent(outer) {
+            let line =
+                crate::source::byte_line_col(text.as_bytes(), outer.content.start as usize).0;
+            return Some(ParseError {
+                kind: ParseErrorKind::NoEndLines,
+                span: n.content,
+                message: format!(
+                    "no `end` line in the input: this block is indented like the `config` on line \
+                     {line} but would be read as nested in it"
+                ),
+                label: "indented as a sibling, nested by the syntax".to_owned(),
+                hint:
+                    "FortiOS closes every `config` with `end` and every `edit` with `next`; this \
+                       looks like an indentation-only listing: take the configuration again with \
+                       `show` or a backup, or add the `end` lines"
+                        .to_owned(),
+            });
+        }
+    }
+    None
+}
+
 /// If the statement starting at `start` opens a quote that never closes, its offset.
 fn unterminated_quote(text: &str, start: usize) -> Option<usize> {
     let b = text.as_bytes();
@@ -311,7 +360,7 @@ mod tests {
             ParseErrorKind::MalformedStatement
         );
         assert_eq!(
-            err("set a b\n"),
+            err("#config-version=FGT60F-7.2.8-FW-build1639-240313\nset a b\n"),
             (ParseErrorKind::SetOutsideBlock, "set a b".to_owned())
         );
         // Inside a word a control character is data (leniency); starting a line it is an error.

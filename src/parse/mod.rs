@@ -6,6 +6,8 @@
 //! [`tree::link`] build the nesting. A statement that fails is explained by
 //! [`explain`] with a located [`ParseError`].
 
+pub mod capture;
+pub mod diagnostic;
 pub mod explain;
 pub mod grammar;
 pub mod tree;
@@ -83,8 +85,9 @@ pub fn parse_in_pieces(text: &str, pieces: usize) -> Result<Document<'_>, ParseE
     } else {
         vec![scan(text, start, text.len())]
     };
-    if let Some(last) = chunks.last().filter(|c| c.failed) {
-        return Err(explain::explain(text, last.end));
+    if chunks.last().is_some_and(|c| c.failed) {
+        // Something that is not a statement: a session capture, or a real syntax error.
+        return parse_capture(text, start);
     }
     // Concatenate the pieces without re-pushing nodes one by one, then link in place.
     let mut chunks = chunks.into_iter();
@@ -98,6 +101,22 @@ pub fn parse_in_pieces(text: &str, pieces: usize) -> Result<Document<'_>, ParseE
             n
         }));
     }
+    match finish(text, start, nodes, args, Vec::new()) {
+        Ok(doc) => Ok(doc),
+        // A capture whose structure only makes sense once command outputs are set aside.
+        Err(_) => parse_capture(text, start),
+    }
+}
+
+/// Inserts the BOM node, applies the leniency for captures that start inside a block, links
+/// the nesting and checks for indentation-only text.
+fn finish(
+    text: &str,
+    start: usize,
+    mut nodes: Vec<Node>,
+    args: Vec<Arg>,
+    mut warnings: Vec<Warning>,
+) -> Result<Document<'_>, ParseError> {
     if start == 3 {
         let bom = Span::new(0, 3);
         nodes.insert(
@@ -112,13 +131,257 @@ pub fn parse_in_pieces(text: &str, pieces: usize) -> Result<Document<'_>, ParseE
             },
         );
     }
-    let warnings =
+    if !has_version_header(text, &nodes)
+        && let Some(last) = tree::orphan_prefix(&nodes)
+    {
+        let first = nodes[..=last]
+            .iter()
+            .position(|n| !n.kind.is_trivia())
+            .unwrap_or(0);
+        let (l1, l2) = (
+            line_of(text, nodes[first].content.start as usize),
+            line_of(text, nodes[last].content.start as usize),
+        );
+        for n in &mut nodes[..=last] {
+            if !n.kind.is_trivia() {
+                n.kind = Kind::Skipped;
+            }
+        }
+        warnings.push(Warning {
+            span: nodes[first].content,
+            message: format!(
+                "capture starts inside a block: lines {l1}-{l2} belong to a block whose opening \
+                 line is not in the input; skipped"
+            ),
+        });
+    }
+    let mut link_warnings =
         tree::link(&mut nodes).map_err(|(e, i)| structure_error(text, e, nodes[i].content))?;
+    if let Some(e) = explain::indentation_only(text, &nodes) {
+        return Err(e);
+    }
+    warnings.append(&mut link_warnings);
+    warnings.sort_by_key(|w| w.span.start);
     Ok(Document {
         text,
         tree: Tree { nodes, args },
         warnings,
     })
+}
+
+/// 1-based line number of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    crate::source::byte_line_col(text.as_bytes(), offset).0
+}
+
+/// Whether a `#config-version=` line (possibly after a prompt) comes before the first
+/// statement: a real backup, where a stray statement at the top is an error, not a capture.
+fn has_version_header(text: &str, nodes: &[Node]) -> bool {
+    nodes
+        .iter()
+        .take_while(|n| n.kind.is_trivia() || n.kind == Kind::Script)
+        .any(|n| text[n.content.range()].contains("#config-version="))
+}
+
+/// The sequential driver for session captures and text with lines that are not statements.
+///
+/// Prompt lines cut the input into regions. The output of `show` (and text before the first
+/// prompt) is parsed as configuration; the output of any other command is kept whole as one
+/// [`Kind::Skipped`] node (diagnostic output is read as evidence by the model, other output
+/// gets a note). Inside configuration output, a line that is not a statement but is
+/// recognised by [`capture::classify`] (banner, login line, markdown fence, abbreviated
+/// command, diagnostic output) is skipped with a note; an unrecognised line is a syntax error,
+/// unless the input is a capture and the line is outside every block.
+fn parse_capture(text: &str, start: usize) -> Result<Document<'_>, ParseError> {
+    use capture::{CommandKind, Noise};
+    let prompts = prompt_lines(text, start);
+    let mut out = Chunk::default();
+    let mut warnings: Vec<Warning> = Vec::new();
+    let mut pos = start;
+    let mut p = 0;
+    let mut output: Option<(CommandKind, Span)> = None;
+    let mut in_capture = false;
+    let mut last_noise = None;
+    let mut depth = Depth::default();
+    while pos < text.len() {
+        while p < prompts.len() && prompts[p] < pos {
+            p += 1;
+        }
+        let next_prompt = prompts.get(p).copied();
+        if let Some((kind, command)) = output.take() {
+            let end = next_prompt.unwrap_or(text.len());
+            if end > pos {
+                let new = push_skipped(text, &mut out, pos, end, true);
+                // Diagnostic output is evidence; typed configuration answers with at most a
+                // status line (`current vf=root:0`, `Command fail. Return code -61`).
+                if new && kind == CommandKind::Other {
+                    warnings.push(Warning {
+                        span: command,
+                        message: format!(
+                            "skipped the output of `{}` (not configuration)",
+                            truncate_words(&text[command.range()], 40)
+                        ),
+                    });
+                }
+            }
+            pos = end;
+            continue;
+        }
+        if next_prompt == Some(pos) {
+            let line_end = next_line_start(text, pos);
+            let c = scan(&text[..line_end], pos, line_end);
+            if c.failed || c.nodes.is_empty() {
+                push_skipped(text, &mut out, pos, line_end, false);
+            } else {
+                append(&mut out, c, &mut depth);
+            }
+            in_capture = true;
+            let line = text[pos..line_end].trim_end_matches(['\n', '\r']);
+            let command = capture::prompt_command(line).unwrap_or("");
+            if !command.is_empty() {
+                let at = pos + line.rfind(command).unwrap_or(0);
+                let kind = capture::command_kind(command);
+                if kind != CommandKind::Show {
+                    output = Some((kind, Span::new(at, at + command.len())));
+                }
+            }
+            pos = line_end;
+            continue;
+        }
+        let limit = next_prompt.unwrap_or(text.len());
+        let c = scan(&text[..limit], pos, limit);
+        if !c.nodes.is_empty() {
+            last_noise = None;
+        }
+        let failed = c.failed;
+        pos = c.end;
+        append(&mut out, c, &mut depth);
+        if !failed {
+            continue;
+        }
+        let line_end = next_line_start(text, pos);
+        let line = &text[pos..line_end];
+        let noise = capture::classify(line);
+        let merge = noise.is_some() && noise == last_noise.take();
+        last_noise = noise;
+        let message = match noise {
+            Some(noise) => {
+                in_capture = true;
+                match noise {
+                    Noise::Command(_) => format!(
+                        "read `{}` as a typed command, not configuration",
+                        truncate_words(line.trim(), 40)
+                    ),
+                    Noise::Output => {
+                        "skipped command output (diagnostic output is read as evidence)".to_owned()
+                    }
+                    n => format!("skipped a {}", n.describe()),
+                }
+            }
+            None if in_capture && depth.0.is_empty() => {
+                "skipped text that is not configuration".to_owned()
+            }
+            None => return Err(explain::explain(text, pos)),
+        };
+        if push_skipped(text, &mut out, pos, line_end, merge) {
+            let content = out.nodes.last().map_or(Span::new(pos, pos), |n| n.content);
+            warnings.push(Warning {
+                span: content,
+                message,
+            });
+        }
+        pos = line_end;
+    }
+    finish(text, start, out.nodes, out.args, warnings)
+}
+
+/// Starts of the lines that are CLI prompts.
+fn prompt_lines(text: &str, start: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut pos = start;
+    while pos < text.len() {
+        let end = next_line_start(text, pos);
+        let line = text[pos..end].trim_end_matches(['\n', '\r']);
+        if capture::prompt_command(line).is_some() {
+            out.push(pos);
+        }
+        pos = end;
+    }
+    out
+}
+
+/// Open blocks while the capture driver appends statements (for "outside every block").
+#[derive(Default)]
+struct Depth(Vec<Kind>);
+
+impl Depth {
+    fn feed(&mut self, kind: Kind) {
+        match kind {
+            Kind::Config | Kind::Edit => self.0.push(kind),
+            Kind::Next if self.0.last() == Some(&Kind::Edit) => {
+                self.0.pop();
+            }
+            Kind::End => {
+                if self.0.last() == Some(&Kind::Edit) {
+                    self.0.pop();
+                }
+                self.0.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Appends a chunk's statements to `out`.
+fn append(out: &mut Chunk, chunk: Chunk, depth: &mut Depth) {
+    let offset = out.args.len() as u32;
+    out.args.extend(chunk.args);
+    for mut n in chunk.nodes {
+        depth.feed(n.kind);
+        n.args = (n.args.0 + offset, n.args.1 + offset);
+        out.nodes.push(n);
+    }
+}
+
+/// Adds `start..end` as skipped text, merged into a skipped node that ends at `start`.
+/// Returns whether a new node was made.
+fn push_skipped(text: &str, out: &mut Chunk, start: usize, end: usize, merge: bool) -> bool {
+    let region = &text[start..end];
+    let lead = region.len() - region.trim_start_matches([' ', '\t']).len();
+    let trimmed = region.trim_end_matches([' ', '\t', '\r', '\n']).len();
+    let content = Span::new(start + lead.min(trimmed), start + trimmed);
+    if let Some(last) = out.nodes.last_mut()
+        && merge
+        && last.kind == Kind::Skipped
+        && last.span.end as usize == start
+    {
+        last.span.end = end as u32;
+        if !content.is_empty() {
+            last.content.end = content.end;
+        }
+        return false;
+    }
+    let n = out.args.len() as u32;
+    out.nodes.push(Node {
+        kind: Kind::Skipped,
+        span: Span::new(start, end),
+        content,
+        parent: tree::NONE,
+        subtree_end: 0,
+        args: (n, n),
+    });
+    true
+}
+
+/// The first `n` characters of `s`, with `…` when cut.
+fn truncate_words(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(n).collect();
+        t.push('…');
+        t
+    }
 }
 
 /// Is there a line break ending at `i` (exclusive)? `\n`, or a `\r` not followed by `\n`

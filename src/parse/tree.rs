@@ -41,6 +41,10 @@ pub enum Kind {
     Pager,
     /// A CLI prompt line of a captured session.
     Prompt,
+    /// Text of a session capture that is not configuration, set aside whole: banners, login
+    /// lines, markdown fences, typed commands, command output (diagnostic output is read as
+    /// evidence by the model), and the tail of a block whose opening is not in the input.
+    Skipped,
 }
 
 impl Kind {
@@ -48,7 +52,7 @@ impl Kind {
     pub fn is_trivia(self) -> bool {
         matches!(
             self,
-            Kind::Bom | Kind::Comment | Kind::Blank | Kind::Pager | Kind::Prompt
+            Kind::Bom | Kind::Comment | Kind::Blank | Kind::Pager | Kind::Prompt | Kind::Skipped
         )
     }
 }
@@ -107,6 +111,57 @@ pub struct Warning {
 
 /// Nesting limit. Real backups reach 9 levels; this guards against adversarial input.
 pub const MAX_DEPTH: usize = 64;
+
+/// A capture that starts inside a block: the index of the last statement that cannot be
+/// placed because its opening line is not in the input (`next`/`end` with nothing open,
+/// `set`/`unset`/`edit` outside any block, and whatever an orphan `edit` holds). `None` when
+/// the input starts cleanly. Only asked for inputs without a `#config-version=` header.
+pub fn orphan_prefix(nodes: &[Node]) -> Option<usize> {
+    // Open blocks, each marked when its opener was itself an orphan.
+    let mut stack: Vec<(Kind, bool)> = Vec::new();
+    let mut last = None;
+    // Only a capture whose first statement cannot be placed starts inside a block; after a
+    // clean start, a stray statement is an error.
+    let first = nodes
+        .iter()
+        .find(|n| !n.kind.is_trivia() && n.kind != Kind::Script)?;
+    if matches!(first.kind, Kind::Config) {
+        return None;
+    }
+    for (i, n) in nodes.iter().enumerate() {
+        let inside_orphan = stack.first().is_some_and(|e| e.1);
+        match n.kind {
+            Kind::Config => stack.push((Kind::Config, false)),
+            Kind::Edit => {
+                if stack.last().is_some_and(|e| e.0 == Kind::Edit) {
+                    stack.pop();
+                }
+                stack.push((Kind::Edit, stack.is_empty() || inside_orphan));
+            }
+            Kind::Set | Kind::Unset if stack.is_empty() => last = Some(i),
+            Kind::Next => {
+                if stack.last().is_some_and(|e| e.0 == Kind::Edit) {
+                    stack.pop();
+                } else {
+                    last = Some(i);
+                }
+            }
+            Kind::End => {
+                if stack.last().is_some_and(|e| e.0 == Kind::Edit) {
+                    stack.pop();
+                }
+                if stack.pop().is_none() {
+                    last = Some(i);
+                }
+            }
+            _ => {}
+        }
+        if inside_orphan || stack.first().is_some_and(|e| e.1) {
+            last = Some(i);
+        }
+    }
+    last
+}
 
 /// Links statements (in source order, `parent`/`subtree_end` not yet set) into a tree with a
 /// stack of open blocks, in place. Returns the leniency warnings, or the first statement that
@@ -179,4 +234,41 @@ pub fn link(nodes: &mut [Node]) -> Result<Vec<Warning>, (StructureError, usize)>
         nodes[t].subtree_end = nodes.len() as NodeId;
     }
     Ok(warnings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nodes(kinds: &[Kind]) -> Vec<Node> {
+        kinds
+            .iter()
+            .map(|&kind| Node {
+                kind,
+                span: Span::default(),
+                content: Span::default(),
+                parent: NONE,
+                subtree_end: 0,
+                args: (0, 0),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn orphan_prefix_of_captures_starting_inside_a_block() {
+        use Kind::*;
+        // `next`, `edit`…`next`, `end`, then a clean block.
+        let n = nodes(&[Next, Edit, Set, Next, End, Config, Edit, Next, End]);
+        assert_eq!(orphan_prefix(&n), Some(4));
+        // `set` lines first.
+        assert_eq!(
+            orphan_prefix(&nodes(&[Comment, Set, Set, Config, End])),
+            Some(2)
+        );
+        // An orphan `edit` owns what follows it.
+        assert_eq!(orphan_prefix(&nodes(&[Edit, Set])), Some(1));
+        // A clean start: a later stray `end` is not leniency.
+        assert_eq!(orphan_prefix(&nodes(&[Config, End, End])), None);
+        assert_eq!(orphan_prefix(&nodes(&[Blank, Comment])), None);
+    }
 }

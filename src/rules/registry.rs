@@ -21,6 +21,13 @@ use super::{
     unknown_token_reference::UnknownTokenReference,
     unusable_custom_sms_server::UnusableCustomSmsServer,
 };
+use super::{
+    forticare_licence_error::ForticareLicenceError, hardware_lock_confirmed::HardwareLockConfirmed,
+    provision_timeout_confirmed::ProvisionTimeoutConfirmed,
+    runtime_status_contradicts_backup::RuntimeStatusContradictsBackup,
+    token_not_in_fortiguard::TokenNotInFortiguard,
+    token_server_unreachable::TokenServerUnreachable,
+};
 
 /// Every rule, sorted by code.
 pub static RULES: &[&dyn Rule] = &[
@@ -49,6 +56,13 @@ pub static RULES: &[&dyn Rule] = &[
     &HardwareTokenActivationBug,
     &HaClusterMigration,
     &FabricUserToken,
+    // FTK1xx: rules that need runtime evidence.
+    &RuntimeStatusContradictsBackup,
+    &ProvisionTimeoutConfirmed,
+    &HardwareLockConfirmed,
+    &TokenNotInFortiguard,
+    &TokenServerUnreachable,
+    &ForticareLicenceError,
 ];
 
 /// Finds a rule by code (`FTK002`, any case) or name (`duplicate-reg-id`).

@@ -1,0 +1,46 @@
+//! FTK103: the unit reports a hardware token locked by FortiGuard (`token already activated, and seed won't be returned`).
+
+use super::runtime::{token_finding, token_statuses};
+use super::{Fixable, Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
+use crate::model::RuntimeStatus;
+
+pub static META: RuleMeta = RuleMeta {
+    code: "FTK103",
+    name: "hardware-lock-confirmed",
+    summary: "the unit reports a hardware token locked by FortiGuard (`token already activated, and seed won't be returned`)",
+    default_severity: Severity::Error,
+    fixable: Fixable::No,
+    migration_only: false,
+    level: Level::File,
+    docs: include_str!("../../docs/rules/hardware_lock_confirmed.md"),
+};
+
+pub struct HardwareLockConfirmed;
+
+impl Rule for HardwareLockConfirmed {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_, '_>, out: &mut Vec<Finding>) {
+        for (file, m) in cx.units() {
+            let b = FindingBuilder {
+                meta: &META,
+                file,
+                model: m,
+            };
+            for (t, s) in token_statuses(m) {
+                if s.status != RuntimeStatus::AlreadyActivated {
+                    continue;
+                }
+                out.push(token_finding(
+                    &b,
+                    t,
+                    s,
+                    format!("hardware token {} is activated on another device and locked by FortiGuard: the seed will not be returned", t.serial),
+                    "open a TAC ticket to reset the activation lock (FTK-200/220), then activate the token once on this unit with debug on (KB 232153, KB 194508)",
+                ));
+            }
+        }
+    }
+}
