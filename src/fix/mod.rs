@@ -22,23 +22,39 @@ pub struct FileFix {
     pub patched: String,
 }
 
-/// One line per finding the plan acts on, for the script header.
+/// One line per finding whose intent the plan carries out, for the script header.
 pub fn addressed(
     model: &Model<'_>,
     file: usize,
     findings: &[Finding],
     plan: &plan::Plan,
 ) -> Vec<String> {
-    let touched: std::collections::HashSet<usize> = plan
-        .touched_tokens()
-        .chain(plan.hardware.iter().map(|h| h.token))
-        .collect();
+    use crate::rules::Intent;
+    use std::collections::HashSet;
+    let grouped: HashSet<usize> = plan.in_group.keys().copied().collect();
+    let provisioned: HashSet<usize> = plan.provisions.iter().map(|p| p.token).collect();
+    let hardware: HashSet<usize> = plan.hardware.iter().map(|h| h.token).collect();
     findings
         .iter()
         .filter(|f| f.primary.file == file)
-        .filter(|f| f.intent.token().is_some_and(|t| touched.contains(&t)))
-        .map(|f| {
-            let t = &model.tokens[f.intent.token().unwrap_or_default()];
+        .filter_map(|f| {
+            let t = f.intent.token()?;
+            let acted = match f.intent {
+                Intent::Advice => false,
+                Intent::ReimportLicence { .. } | Intent::ReimportTrialPair { .. } => {
+                    grouped.contains(&t)
+                }
+                Intent::Reprovision { .. } | Intent::ReissueToHolder { .. } => {
+                    provisioned.contains(&t)
+                }
+                Intent::HardwareLockCheck { .. }
+                | Intent::ActivateHardware { .. }
+                | Intent::ImportSeedFile { .. } => hardware.contains(&t),
+            };
+            acted.then_some((f, t))
+        })
+        .map(|(f, t)| {
+            let t = &model.tokens[t];
             match model.vdom(t.scope) {
                 Some(v) => format!("{} {} (vdom {v}): {}", f.code, t.serial, f.intent.name()),
                 None => format!("{} {}: {}", f.code, t.serial, f.intent.name()),
@@ -56,6 +72,17 @@ pub fn fix_file(
     source: &str,
     date: &str,
 ) -> FileFix {
+    // New trial serials: given by the caller, else read from the unit's own output.
+    let from_unit;
+    let opts = if opts.post_import.trial_serials.is_empty() {
+        from_unit = plan::PlanOptions {
+            post_import: plan::PostImport::from_evidence(model),
+            ..opts.clone()
+        };
+        &from_unit
+    } else {
+        opts
+    };
     let plan = plan::Plan::build(model, file, findings, opts);
     let info = script::ScriptInfo {
         source,

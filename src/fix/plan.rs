@@ -10,6 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use crate::model::evidence::RuntimeStatus;
 use crate::model::{Holder, HolderKind, Model, ScopeId, TokenKind};
 use crate::rules::{Finding, Intent};
 
@@ -113,6 +114,37 @@ pub struct Reassign {
 #[derive(Clone, Debug, Default)]
 pub struct PostImport {
     pub trial_serials: BTreeMap<Option<String>, Vec<String>>,
+}
+
+impl PostImport {
+    /// The new trial serials the unit listed as `new` after the import, from its own output
+    /// (`diagnose fortitoken info` in the same file or given with `--evidence`): serials the
+    /// backup does not have, FortiToken Mobile only, per VDOM of a trial token in the backup.
+    pub fn from_evidence(m: &Model<'_>) -> PostImport {
+        let mut trial_serials = BTreeMap::new();
+        if m.evidence.is_empty() {
+            return PostImport { trial_serials };
+        }
+        let vdoms: BTreeSet<Option<String>> = m
+            .tokens
+            .iter()
+            .filter(|t| t.trial)
+            .map(|t| m.vdom(t.scope).map(str::to_owned))
+            .collect();
+        for vdom in vdoms {
+            let fresh: Vec<String> = m
+                .evidence
+                .serials_with_status(vdom.as_deref(), RuntimeStatus::New)
+                .into_iter()
+                .filter(|s| s.starts_with("FTKMOB") && m.tokens_named(s).is_empty())
+                .map(str::to_owned)
+                .collect();
+            if !fresh.is_empty() {
+                trial_serials.insert(vdom, fresh);
+            }
+        }
+        PostImport { trial_serials }
+    }
 }
 
 /// Options that change what the plan may do.
@@ -232,7 +264,7 @@ impl Plan {
                     // Only a human knows whose phone it is: only when named with --token.
                     if opts.only.contains(&model.tokens[i].serial) {
                         provisions.entry(i).or_insert(ProvisionWhy::SharedPhone);
-                    } else {
+                    } else if f.severity >= crate::rules::Severity::Warning {
                         plan.skip(
                             &model.tokens[i].serial,
                             "one phone for several people: name the token(s) to re-provision with --token \

@@ -147,6 +147,10 @@ impl Rule for DuplicateRegId {
                          somebody else, re-provision it to them (`fortilint fix --token SERIAL`)",
                     );
                     f.severity = Severity::Info;
+                    f.intent = Intent::ReissueToHolder {
+                        token: group[0],
+                        holder: first.holders.first().copied(),
+                    };
                     f.related = related_for(group[0]);
                     out.push(b.for_token(f, first));
                     continue;

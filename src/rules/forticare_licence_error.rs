@@ -2,7 +2,7 @@
 //! and fix (14 expired, 10 not found, 31/17 registered to another product).
 
 use super::runtime::{anchor, evidence_label};
-use super::{Fixable, Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Fixable, Level, Rule, RuleMeta, Severity};
 use crate::parse::diagnostic::EventKind;
 
 pub static META: RuleMeta = RuleMeta {

@@ -1,7 +1,7 @@
 //! FTK103: the unit reports a hardware token locked by FortiGuard (`token already activated, and seed won't be returned`).
 
 use super::runtime::{token_finding, token_statuses};
-use super::{Fixable, Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Fixable, Level, Rule, RuleMeta, Severity};
 use crate::model::RuntimeStatus;
 
 pub static META: RuleMeta = RuleMeta {

@@ -37,7 +37,10 @@ impl Rule for LockedTokenAssigned {
                     status.node,
                     "locked",
                     format!("token {} is locked but assigned to {} holder(s), who cannot authenticate", t.serial, t.holders.len()),
-                    "unlock it (`set status active`) if the lock was deliberate no longer, or give the holder another token",
+                    "the lock may also be automatic (the token was unassigned while FortiGuard was unreachable): check \
+                     `diagnose fortitoken info` and FortiGuard reachability first; then unlock it (`set status active`) \
+                     if the lock is no longer wanted, renew a licensed mobile token after unassigning it \
+                     (`execute fortitoken-mobile renew`, KB 312027), or give the holder another token (KB 194364)",
                 );
                 f.related = b.holder_labels(t);
                 out.push(b.for_token(f, t));

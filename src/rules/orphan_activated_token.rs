@@ -32,7 +32,10 @@ impl Rule for OrphanActivatedToken {
                 .iter()
                 .filter(|t| t.holders.is_empty() && t.has_activation_data())
             {
-                let help = if t.trial {
+                let help = if t.kind == crate::model::TokenKind::Hardware {
+                    "assign it to the person it was meant for; do not delete a seeded hardware token on suspicion: \
+                     it can be activated only once more, after a TAC lock reset (KB 194508, KB 232153)"
+                } else if t.trial {
                     "assign it to the person it was meant for; do not delete it alone: the two trial tokens \
                      go together (deleting one blocks the trial re-import until both are gone, and the \
                      other may be in use, KB 190171)"

@@ -1,7 +1,7 @@
 //! FTK102: the unit reports `provision timeout` for a FortiToken Mobile.
 
 use super::runtime::{token_finding, token_statuses};
-use super::{Fixable, Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Fixable, Level, Rule, RuleMeta, Severity};
 use crate::model::RuntimeStatus;
 
 pub static META: RuleMeta = RuleMeta {

@@ -1,7 +1,7 @@
 //! FTK101: the unit's runtime status of a token contradicts what the backup says.
 
 use super::runtime::{token_finding, token_statuses};
-use super::{Fixable, Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Fixable, Level, Rule, RuleMeta, Severity};
 use crate::model::RuntimeStatus;
 
 pub static META: RuleMeta = RuleMeta {

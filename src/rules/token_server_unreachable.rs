@@ -2,7 +2,7 @@
 //! activation, provisioning and licence import will fail (a pre-flight failure).
 
 use super::runtime::{anchor, evidence_label};
-use super::{Fixable, Context, Finding, FindingBuilder, Level, Rule, RuleMeta, Severity};
+use super::{Context, Finding, FindingBuilder, Fixable, Level, Rule, RuleMeta, Severity};
 use crate::model::evidence::Origin;
 use crate::parse::diagnostic::EventKind;
 

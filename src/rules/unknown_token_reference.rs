@@ -17,6 +17,17 @@ pub static META: RuleMeta = RuleMeta {
 
 pub struct UnknownTokenReference;
 
+/// Whether `name` is the one and only `super_admin` of the unit.
+fn only_super_admin(m: &crate::model::Model<'_>, name: &str) -> bool {
+    let supers: Vec<&str> = m
+        .admins
+        .iter()
+        .filter(|a| a.is_super_admin())
+        .map(|a| a.name.as_str())
+        .collect();
+    supers == [name]
+}
+
 impl Rule for UnknownTokenReference {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -54,9 +65,14 @@ impl Rule for UnknownTokenReference {
                     ),
                     HolderKind::Admin => (
                         format!(
-                            "{} names token {}, which no VDOM defines",
+                            "{} names token {}, which no VDOM defines{}",
                             v.describe(),
-                            ft.value
+                            ft.value,
+                            if only_super_admin(m, v.name) {
+                                ": it is the only super_admin, so a two-factor login fails and nobody is left to fix it (lockout)"
+                            } else {
+                                ""
+                            }
                         ),
                         "add the token to `config user fortitoken` in the management VDOM, or assign the \
                          admin a token that exists",
