@@ -1175,3 +1175,51 @@ fn write_keeps_owner_and_xattrs_and_refuses_changed_files() {
         .count();
     assert_eq!(leftovers, 0);
 }
+
+/// After stage 2 on the new unit, its `diagnose fortitoken info` (given with `--evidence`)
+/// supplies the new trial serials: stages 3/4 use them, never the old ones or placeholders.
+#[test]
+fn new_trial_serials_come_from_the_units_own_output() {
+    let file = "tests/fixtures/rules/trial_token_migration/violation.conf";
+    let base = ["fix", "--migration", "--now", "1700000000", file];
+    let without = fortilint()
+        .args(base)
+        .args(["--stage", "3"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&without.stdout).contains("<FILL-IN:new-trial-serial-1-in-unit>")
+    );
+    let out = fortilint()
+        .args(base)
+        .args([
+            "--stage",
+            "3",
+            "--evidence",
+            "tests/fixtures/fix/trial-post-import.log",
+        ])
+        .output()
+        .unwrap();
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.contains("set fortitoken \"FTKMOB5E0C2A11D7\""), "{s}");
+    assert!(!s.contains("<FILL-IN:new-trial-serial"), "{s}");
+    assert!(
+        !s.contains("FTKMOBCF882949C9\""),
+        "old trial serial reused: {s}"
+    );
+    let diff = fortilint()
+        .args(base)
+        .args([
+            "--diff",
+            "--evidence",
+            "tests/fixtures/fix/trial-post-import.log",
+        ])
+        .output()
+        .unwrap();
+    let d = String::from_utf8_lossy(&diff.stdout);
+    assert!(
+        d.contains("+    edit \"FTKMOB5E0C2A11D7\"")
+            && d.contains("+    edit \"FTKMOB5E0C2A11D8\""),
+        "{d}"
+    );
+}
