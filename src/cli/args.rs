@@ -89,6 +89,16 @@ pub struct InputArgs {
     /// Never show the progress bar (it appears on stderr, on a terminal, for long runs only).
     #[arg(long)]
     pub no_progress: bool,
+
+    /// The path standard input (`-`) stands for: its config file, `[[ignore]]` paths and the
+    /// name shown in reports.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// Apply the directory filters (extension, `.gitignore`) to files named on the command
+    /// line too, as a pre-commit hook wants.
+    #[arg(long)]
+    pub force_exclude: bool,
 }
 
 /// Options that decide which rules run and how findings count.
@@ -109,6 +119,10 @@ pub struct RuleArgs {
     /// Use this config file instead of the `fortilint.toml` found upward from each file.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// Ignore every config file (`fortilint.toml`): command-line options only.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
 
     /// Lowest severity that makes the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
@@ -143,6 +157,18 @@ pub struct CheckArgs {
     /// code, not by line, so re-exported backups still match).
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+
+    /// Exit 0 even with findings (still 2 when an input could not be read or parsed).
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Print the resolved settings (config file, options and where each came from) and exit.
+    #[arg(long)]
+    pub show_settings: bool,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -179,6 +205,10 @@ pub struct TokensArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TokensFormat::Table)]
     pub format: TokensFormat,
+
+    /// Write the inventory to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -213,15 +243,29 @@ pub enum ColorChoice {
 /// Latest accepted `--now`: 9999-12-31T23:59:59Z.
 pub const MAX_NOW: u64 = 253_402_300_799;
 
-/// `--now`: Unix seconds, or an RFC 3339 date-time (`2024-05-01T12:00:00Z`).
+/// `--now`: Unix seconds, an RFC 3339 date-time with `Z` or an offset
+/// (`2024-05-01T12:00:00+02:00`, fractions allowed), or a date (`2024-05-01`, midnight UTC).
 pub fn parse_now(s: &str) -> Result<u64, String> {
-    let secs = match s.trim().parse::<u64>() {
+    let t = s.trim();
+    let secs = match t.parse::<u64>() {
         Ok(n) => n,
-        Err(_) => humantime::parse_rfc3339_weak(s.trim())
-            .map_err(|e| format!("expected Unix seconds or an RFC 3339 time: {e}"))?
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .map_err(|_| "time before 1970".to_owned())?,
+        Err(_) => {
+            let ts = match t.parse::<jiff::Timestamp>() {
+                Ok(ts) => ts,
+                Err(e) => match t.parse::<jiff::civil::Date>() {
+                    Ok(d) if t.len() == 10 => jiff::tz::TimeZone::UTC
+                        .to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
+                        .map_err(|e| e.to_string())?,
+                    _ => {
+                        return Err(format!(
+                            "expected Unix seconds or an RFC 3339 time \
+                             (2024-05-01T12:00:00Z, 2024-05-01T14:00:00+02:00): {e}"
+                        ));
+                    }
+                },
+            };
+            u64::try_from(ts.as_second()).map_err(|_| "time before 1970".to_owned())?
+        }
     };
     if secs > MAX_NOW {
         return Err("time after the year 9999".to_owned());
@@ -252,6 +296,10 @@ mod tests {
     fn now_accepts_unix_and_rfc3339() {
         assert_eq!(parse_now("1700000000"), Ok(1_700_000_000));
         assert_eq!(parse_now("2023-11-14T22:13:20Z"), Ok(1_700_000_000));
+        assert_eq!(parse_now("2023-11-15T00:13:20+02:00"), Ok(1_700_000_000));
+        assert_eq!(parse_now("2023-11-14T17:13:20.5-05:00"), Ok(1_700_000_000));
+        assert_eq!(parse_now("2023-11-14"), Ok(1_699_920_000));
+        assert!(parse_now("1969-12-31T23:59:59Z").is_err());
         assert!(parse_now("yesterday").is_err());
         assert!(parse_now("99999999999999").is_err());
         assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::args::{CheckArgs, CheckFormat};
 use super::lint::{Session, exit_code, selected};
-use super::{EXIT_ERROR, analyse_one, load_one, now, print, progress, use_color};
+use super::{EXIT_ERROR, analyse_one, emit, load_one, now, progress, use_color};
 use crate::model::Model;
 use crate::parse;
 use crate::report::{self, Report, ReportFile};
@@ -27,6 +27,13 @@ pub fn run(args: &CheckArgs) -> u8 {
 fn run_inner(args: &CheckArgs) -> Result<u8, String> {
     use rayon::prelude::*;
     let session = Session::discover(&args.input.paths, &args.rules)?;
+    if args.show_settings {
+        emit(
+            &super::settings::show(args, &session),
+            args.output_file.as_deref(),
+        )?;
+        return Ok(0);
+    }
     let baseline = match &args.baseline {
         Some(p) => Some(Baseline::load(p)?),
         None => None,
@@ -75,7 +82,11 @@ fn run_inner(args: &CheckArgs) -> Result<u8, String> {
     report.sort();
     let out = match args.format {
         CheckFormat::Human => {
-            let mut buf = if use_color(args.input.color) {
+            let color = match args.output_file {
+                Some(_) => args.input.color == super::args::ColorChoice::Always,
+                None => use_color(args.input.color),
+            };
+            let mut buf = if color {
                 Buffer::ansi()
             } else {
                 Buffer::no_color()
@@ -93,12 +104,17 @@ fn run_inner(args: &CheckArgs) -> Result<u8, String> {
         CheckFormat::Sarif => report::sarif::render(&report),
         CheckFormat::Github => report::github::render(&report),
     };
-    print(&out);
-    Ok(exit_code(
+    emit(&out, args.output_file.as_deref())?;
+    let code = exit_code(
         report.files.iter().any(|f| f.error.is_some()),
         &report.findings,
         args.rules.fail_on,
-    ))
+    );
+    Ok(if args.exit_zero && code == super::EXIT_FINDINGS {
+        0
+    } else {
+        code
+    })
 }
 
 /// One file, checked.

@@ -32,7 +32,11 @@ impl Session {
             }
         }
         let inputs = inputs::discover(paths);
-        let configs = configs_for(&inputs, args.config.as_deref())?;
+        let configs = if args.isolated {
+            vec![Config::default(); inputs.len()]
+        } else {
+            configs_for(&inputs, args.config.as_deref())?
+        };
         Ok(Session {
             inputs,
             configs,
@@ -87,8 +91,9 @@ impl Session {
         rules::run_file(i, m, now, args.migration || cfg.migration)
             .into_iter()
             .filter_map(|mut f| {
-                (admit(&mut f, cfg, self.path(i)) && !rules::suppressed_by_comment(m, &f))
-                    .then_some(f)
+                (admit(&mut f, cfg, &inputs::effective_path(self.path(i)))
+                    && !rules::suppressed_by_comment(m, &f))
+                .then_some(f)
             })
             .collect()
     }
@@ -102,10 +107,34 @@ impl Session {
                 let suppressed = facts
                     .iter()
                     .any(|x| x.file == file && x.suppresses(f.code, f.token.as_deref()));
-                (admit(&mut f, &self.configs[file], self.path(file)) && !suppressed).then_some(f)
+                let path = inputs::effective_path(self.path(file));
+                (admit(&mut f, &self.configs[file], &path) && !suppressed).then_some(f)
             })
             .collect()
     }
+}
+
+/// A warning for each code in a `fortilint: ignore` marker that matches no rule (a typo would
+/// otherwise silently suppress nothing).
+pub fn marker_warnings(m: &Model<'_>) -> Vec<crate::parse::Warning> {
+    let comments = m
+        .tokens
+        .iter()
+        .filter_map(|t| t.comments.as_ref())
+        .chain(m.users.iter().filter_map(|u| u.comments.as_ref()))
+        .chain(m.admins.iter().filter_map(|a| a.comments.as_ref()));
+    let mut out = Vec::new();
+    for c in comments {
+        for code in rules::unknown_ignore_codes(&c.value) {
+            out.push(crate::parse::Warning {
+                span: m.doc.node(c.node).content,
+                message: format!(
+                    "`fortilint: ignore` names `{code}`, which is no rule (see `fortilint rules`)"
+                ),
+            });
+        }
+    }
+    out
 }
 
 /// `--select`/`--ignore` keys: a code prefix (any case) or an exact rule name.
@@ -126,7 +155,7 @@ pub fn configs_for(inputs: &[Input], explicit: Option<&Path>) -> Result<Vec<Conf
         let path = match input {
             Input::File(p) | Input::Unreadable(p, _) => p,
         };
-        match config::discover(path) {
+        match config::discover(&inputs::effective_path(path)) {
             None => out.push(Config::default()),
             Some(found) => {
                 if !cache.contains_key(&found) {

@@ -8,6 +8,7 @@ pub mod inputs;
 pub mod lint;
 pub mod progress;
 pub mod rules;
+pub mod settings;
 pub mod tokens;
 
 use std::io::{IsTerminal, Write};
@@ -27,6 +28,12 @@ pub fn main() -> ExitCode {
     let args = Args::parse();
     if args.command.input().is_some_and(|i| i.no_progress) {
         progress::disable();
+    }
+    if let Some(i) = args.command.input() {
+        inputs::set_options(inputs::Options {
+            stdin_filename: i.stdin_filename.clone(),
+            force_exclude: i.force_exclude,
+        });
     }
     let code = match args.command {
         Command::Check(a) => check::run(&a),
@@ -59,7 +66,7 @@ pub fn load_all(inputs: &[Input]) -> Vec<Loaded> {
 pub fn load_one(input: &Input) -> Loaded {
     match input {
         Input::File(path) => Loaded {
-            display: display_path(path),
+            display: display_path(&inputs::effective_path(path)),
             source: SourceFile::load(path).map_err(|e| FileError {
                 status: e.status(),
                 message: e.message(),
@@ -74,7 +81,11 @@ pub fn load_one(input: &Input) -> Loaded {
             source: Err(FileError {
                 status: "unreadable",
                 message: format!("cannot read: {why}"),
-                hint: "check the permissions of the file or folder".to_owned(),
+                hint: if why.starts_with("no such file") {
+                    "check the spelling of the path".to_owned()
+                } else {
+                    "check the permissions of the file or folder".to_owned()
+                },
                 span: None,
                 label: String::new(),
                 line_col: None,
@@ -141,6 +152,7 @@ pub fn analyse_one(l: &Loaded) -> (ReportFile<'_>, Option<Model<'_>>) {
                 vdom_mode: model.is_multi_vdom(),
             });
             file.warnings = model.warnings.clone();
+            file.warnings.extend(lint::marker_warnings(&model));
             (file, Some(model))
         }
     }
@@ -165,6 +177,17 @@ pub fn print(s: &str) {
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
         eprintln!("fortilint: cannot write output: {e}");
+    }
+}
+
+/// Writes the output to `file` (`--output-file`), or to stdout when there is none.
+pub fn emit(s: &str, file: Option<&std::path::Path>) -> Result<(), String> {
+    match file {
+        None => {
+            print(s);
+            Ok(())
+        }
+        Some(p) => std::fs::write(p, s).map_err(|e| format!("cannot write {}: {e}", p.display())),
     }
 }
 

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::args::{TokensArgs, TokensFormat};
-use super::{EXIT_ERROR, analyse, inputs, load_all, now, print};
+use super::{EXIT_ERROR, analyse, emit, inputs, load_all, now};
 use crate::model::{HolderKind, Model, TokenKind, TokenState};
 use crate::report::{self, Report, ReportFile};
 
@@ -83,7 +83,10 @@ pub fn run(args: &TokensArgs) -> u8 {
         }
         TokensFormat::Table => table(&files, &models, &all),
     };
-    print(&out);
+    if let Err(e) = emit(&out, args.output_file.as_deref()) {
+        eprintln!("fortilint: error: {e}");
+        return EXIT_ERROR;
+    }
     report_errors(files)
 }
 

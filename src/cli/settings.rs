@@ -1,0 +1,195 @@
+//! `check --show-settings`: the settings a run resolves to, which config file each input uses,
+//! and where every option came from (command line, config file, default), as ruff's flag of
+//! the same name shows them.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use clap::parser::ValueSource;
+use clap::{ArgMatches, CommandFactory};
+
+use super::args::{Args, CheckArgs};
+use super::lint::Session;
+use crate::config::RuleLevel;
+
+/// The sub-command matches of this process's own command line, to ask where a value came from.
+fn matches() -> Option<ArgMatches> {
+    let all = Args::command()
+        .try_get_matches_from(std::env::args_os())
+        .ok()?;
+    all.subcommand_matches("check").cloned()
+}
+
+fn source(m: Option<&ArgMatches>, id: &str) -> &'static str {
+    match m.and_then(|m| m.value_source(id)) {
+        Some(ValueSource::CommandLine) => "command line",
+        Some(ValueSource::EnvVariable) => "environment",
+        _ => "default",
+    }
+}
+
+/// The settings report (plain text, one option per line).
+pub fn show(args: &CheckArgs, session: &Session) -> String {
+    let m = matches();
+    let m = m.as_ref();
+    let mut out = String::new();
+    // Config files and the inputs that use them.
+    let mut by_config: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (i, cfg) in session.configs.iter().enumerate() {
+        let name = match (&cfg.path, args.rules.isolated) {
+            (_, true) => "none (--isolated)".to_owned(),
+            (Some(p), false) => p.display().to_string(),
+            (None, false) => "none found".to_owned(),
+        };
+        by_config.entry(name).or_default().push(
+            super::inputs::effective_path(session.path(i))
+                .display()
+                .to_string(),
+        );
+    }
+    out.push_str("Config files:\n");
+    if by_config.is_empty() {
+        let _ = writeln!(out, "  (no input files)");
+    }
+    for (cfg, files) in &by_config {
+        let via = if args.rules.config.is_some() {
+            " (--config)"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "  {cfg}{via}");
+        for f in files {
+            let _ = writeln!(out, "    {f}");
+        }
+    }
+    out.push_str("\nOptions:\n");
+    let mut opt = |name: &str, value: String, src: String| {
+        let _ = writeln!(out, "  {name:<16} = {value:<28} ({src})");
+    };
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "[]".to_owned()
+        } else {
+            format!("[{}]", v.join(", "))
+        }
+    };
+    // migration: command line, else each config file that turns it on.
+    let from_cfg: Vec<String> = session
+        .configs
+        .iter()
+        .filter(|c| c.migration)
+        .filter_map(|c| c.path.as_ref().map(|p| p.display().to_string()))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let (mig, mig_src) = if args.rules.migration {
+        (true, "command line".to_owned())
+    } else if !from_cfg.is_empty() {
+        (true, format!("config file {}", from_cfg.join(", ")))
+    } else {
+        (false, "default".to_owned())
+    };
+    opt("migration", mig.to_string(), mig_src);
+    opt(
+        "select",
+        list(&args.rules.select),
+        source(m, "select").to_owned(),
+    );
+    opt(
+        "ignore",
+        list(&args.rules.ignore),
+        source(m, "ignore").to_owned(),
+    );
+    opt(
+        "fail-on",
+        format!("{:?}", args.rules.fail_on).to_lowercase(),
+        source(m, "fail_on").to_owned(),
+    );
+    opt(
+        "exit-zero",
+        args.exit_zero.to_string(),
+        source(m, "exit_zero").to_owned(),
+    );
+    opt(
+        "format",
+        format!("{:?}", args.format).to_lowercase(),
+        source(m, "format").to_owned(),
+    );
+    opt(
+        "now",
+        args.input
+            .now
+            .map_or("current time".to_owned(), super::args::rfc3339),
+        source(m, "now").to_owned(),
+    );
+    opt(
+        "baseline",
+        args.baseline
+            .as_ref()
+            .map_or("none".to_owned(), |p| p.display().to_string()),
+        source(m, "baseline").to_owned(),
+    );
+    opt(
+        "show-secrets",
+        args.rules.show_secrets.to_string(),
+        source(m, "show_secrets").to_owned(),
+    );
+    opt(
+        "isolated",
+        args.rules.isolated.to_string(),
+        source(m, "isolated").to_owned(),
+    );
+    opt(
+        "force-exclude",
+        args.input.force_exclude.to_string(),
+        source(m, "force_exclude").to_owned(),
+    );
+    opt(
+        "stdin-filename",
+        args.input
+            .stdin_filename
+            .as_ref()
+            .map_or("none".to_owned(), |p| p.display().to_string()),
+        source(m, "stdin_filename").to_owned(),
+    );
+    opt(
+        "color",
+        format!("{:?}", args.input.color).to_lowercase(),
+        source(m, "color").to_owned(),
+    );
+    // Per-rule levels and ignore entries of each config file.
+    let mut seen = std::collections::BTreeSet::new();
+    for cfg in &session.configs {
+        let Some(p) = &cfg.path else { continue };
+        if !seen.insert(p.clone()) {
+            continue;
+        }
+        for (code, level) in &cfg.levels {
+            let level = match level {
+                RuleLevel::Off => "off",
+                RuleLevel::Info => "info",
+                RuleLevel::Warning => "warning",
+                RuleLevel::Error => "error",
+            };
+            opt(
+                &format!("rules.{code}"),
+                level.to_owned(),
+                format!("config file {}", p.display()),
+            );
+        }
+        for (e, _) in &cfg.ignore {
+            let mut what = format!("code {}", e.code);
+            for (k, v) in [("token", &e.token), ("user", &e.user), ("path", &e.path)] {
+                if let Some(v) = v {
+                    let _ = write!(what, ", {k} {v}");
+                }
+            }
+            opt(
+                "ignore-entry",
+                what,
+                format!("config file {}: {}", p.display(), e.reason),
+            );
+        }
+    }
+    out
+}
