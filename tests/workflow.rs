@@ -258,3 +258,141 @@ fn ignore_markers_take_names_and_variants_and_warn_on_unknown_codes() {
     assert!(s.contains("FTK014"), "{s}");
     assert!(s.contains("`FTK914`, which is no rule"), "{s}");
 }
+
+#[test]
+fn baselines_are_keyed_by_the_repository_root_whatever_the_cwd() {
+    let dir = workspace();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join(".git")).unwrap();
+    std::fs::create_dir_all(d.join("elsewhere")).unwrap();
+    let out = fortilint(d)
+        .args(["check", "--write-baseline", "known.json", "site"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty());
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("wrote") && err.contains("known.json"), "{err}");
+    let b = json(&std::fs::read(d.join("known.json")).unwrap());
+    assert_eq!(b["version"], 2);
+    let paths: Vec<&str> = b["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        !paths.is_empty() && paths.iter().all(|p| *p == "site/fw.conf"),
+        "{paths:?}"
+    );
+    // Another working directory and another spelling: everything is known.
+    let abs = d.join("site/../site/fw.conf");
+    for (cwd, target) in [
+        (d.join("elsewhere"), abs.display().to_string()),
+        (d.join("site"), "./fw.conf".to_owned()),
+        (d.to_path_buf(), ".".to_owned()),
+    ] {
+        let out = fortilint(&cwd)
+            .args(["check", "--format", "json", "--baseline"])
+            .arg(d.join("known.json"))
+            .arg(&target)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{target} from {}",
+            cwd.display()
+        );
+        assert!(codes(&json(&out.stdout)).is_empty());
+    }
+    // An unknown baseline version is an error, not an empty baseline.
+    std::fs::write(d.join("old.json"), r#"{"version": 9, "findings": []}"#).unwrap();
+    let out = fortilint(d)
+        .args(["check", "--baseline", "old.json", "site"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("version 9"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn without_git_the_config_folder_is_the_root() {
+    let dir = workspace();
+    let d = dir.path();
+    fortilint(d)
+        .args(["check", "--write-baseline", "known.json", "site/fw.conf"])
+        .assert()
+        .success();
+    let b = json(&std::fs::read(d.join("known.json")).unwrap());
+    assert_eq!(b["findings"][0]["path"], "site/fw.conf");
+    let out = fortilint(&d.join("site"))
+        .args(["check", "--baseline", "../known.json", "fw.conf"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+}
+
+#[test]
+fn named_files_that_are_not_fortios_are_skipped_with_a_note() {
+    let dir = workspace();
+    let d = dir.path();
+    std::fs::write(
+        d.join("NOTES.txt"),
+        "firewall replaced in May\nticket 4711\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("backup.log"), "2024-05-01 backup taken\n").unwrap();
+    let out = fortilint(d)
+        .args(["check", "--isolated", "NOTES.txt", "backup.log"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("skipping NOTES.txt") && err.contains("skipping backup.log"),
+        "{err}"
+    );
+    // A broken backup named explicitly is still an error.
+    std::fs::write(
+        d.join("broken.conf"),
+        "config system global\n    frobnicate\nend\n",
+    )
+    .unwrap();
+    let out = fortilint(d)
+        .args(["check", "NOTES.txt", "broken.conf"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn repo_context_lets_a_hook_see_the_other_backups_for_ftk012() {
+    let several = root().join("tests/fixtures/rules/token_on_several_units/violation");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for f in ["fw-a.conf", "fw-b.conf"] {
+        std::fs::copy(several.join(f), d.join(f)).unwrap();
+    }
+    let run = |extra: &[&str]| {
+        let out = fortilint(d)
+            .args(["check", "--format", "json", "--now", "1700000000"])
+            .args(extra)
+            .arg("fw-b.conf")
+            .output()
+            .unwrap();
+        (out.status.code(), json(&out.stdout))
+    };
+    let (code, v) = run(&[]);
+    assert_eq!((code, codes(&v)), (Some(0), vec![]));
+    let (code, v) = run(&["--repo-context", "."]);
+    assert_eq!(code, Some(1));
+    assert_eq!(codes(&v), ["FTK012"], "only about the linted file");
+    assert_eq!(v["findings"][0]["path"], "fw-b.conf");
+    assert_eq!(v["findings"][0]["related"][0]["path"], "./fw-a.conf");
+}

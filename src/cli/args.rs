@@ -158,6 +158,12 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
 
+    /// Also read the backups under DIR (walked like a folder argument) for the cross-file rule
+    /// FTK012, without linting them: a pre-commit hook sees only the staged files, this lets
+    /// it compare them with every other backup of the repository.
+    #[arg(long, value_name = "DIR")]
+    pub repo_context: Vec<PathBuf>,
+
     /// Exit 0 even with findings (still 2 when an input could not be read or parsed).
     #[arg(long)]
     pub exit_zero: bool,

@@ -137,6 +137,44 @@ pub fn marker_warnings(m: &Model<'_>) -> Vec<crate::parse::Warning> {
     out
 }
 
+impl Session {
+    /// The path of input `i` relative to its repository root: the git top level above it,
+    /// else its config file's folder, else the working directory. Baselines and fingerprints
+    /// use it, so they match whatever the spelling of the path or the working directory.
+    pub fn key_path(&self, i: usize) -> String {
+        let path = inputs::effective_path(self.path(i));
+        if path.as_os_str() == "-" {
+            return "<stdin>".to_owned();
+        }
+        repo_relative(&path, self.configs[i].path.as_deref())
+    }
+}
+
+/// See [`Session::key_path`].
+pub fn repo_relative(path: &Path, config: Option<&Path>) -> String {
+    let abs = |p: &Path| {
+        std::fs::canonicalize(p).unwrap_or_else(|_| {
+            crate::source::normalized(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+        })
+    };
+    let file = abs(path);
+    let root = file
+        .ancestors()
+        .skip(1)
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+        .or_else(|| config.and_then(Path::parent).map(abs))
+        .or_else(|| std::env::current_dir().ok().map(|d| abs(&d)));
+    let rel = root
+        .as_deref()
+        .and_then(|r| file.strip_prefix(r).ok())
+        .unwrap_or(&file);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// `--select`/`--ignore` keys: a code prefix (any case) or an exact rule name.
 pub fn matches_rule(key: &str, code: &str, name: &str) -> bool {
     let k = key.trim();

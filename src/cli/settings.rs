@@ -193,3 +193,70 @@ pub fn show(args: &CheckArgs, session: &Session) -> String {
     }
     out
 }
+
+/// The options of every command, as the README's markdown table (one row per
+/// option, the commands that take it, its help); a test keeps the README equal to it.
+pub fn options_table() -> String {
+    let cmd = Args::command();
+    let mut rows: Vec<(String, Vec<String>, String)> = Vec::new();
+    for sub in cmd.get_subcommands() {
+        for arg in sub.get_arguments() {
+            let id = arg.get_id().as_str();
+            if matches!(id, "help" | "version") || arg.is_hide_set() {
+                continue;
+            }
+            let mut name = match (arg.get_long(), arg.get_short()) {
+                (Some(l), Some(s)) => format!("`-{s}`, `--{l}`"),
+                (Some(l), None) => format!("`--{l}`"),
+                (None, _) => {
+                    let v = arg
+                        .get_value_names()
+                        .and_then(|v| v.first())
+                        .map_or(id.to_uppercase(), |v| v.to_string());
+                    format!("`{v}`")
+                }
+            };
+            if arg.get_long().is_some() && arg.get_action().takes_values() {
+                let values: Vec<String> = arg
+                    .get_possible_values()
+                    .iter()
+                    .map(|v| v.get_name().to_owned())
+                    .collect();
+                if values.is_empty() {
+                    let v = arg
+                        .get_value_names()
+                        .and_then(|v| v.first())
+                        .map_or("VALUE".to_owned(), |v| v.to_string());
+                    name = name.replace(
+                        &format!("--{}`", arg.get_long().unwrap_or_default()),
+                        &format!("--{} {v}`", arg.get_long().unwrap_or_default()),
+                    );
+                } else {
+                    name = name.replace(
+                        &format!("--{}`", arg.get_long().unwrap_or_default()),
+                        &format!(
+                            "--{} {}`",
+                            arg.get_long().unwrap_or_default(),
+                            values.join("|")
+                        ),
+                    );
+                }
+            }
+            let help = arg
+                .get_help()
+                .map(|h| h.to_string().replace('|', "\\|").replace('\n', " "))
+                .unwrap_or_default();
+            let sub_name = sub.get_name().to_owned();
+            match rows.iter_mut().find(|(n, _, h)| *n == name && *h == help) {
+                Some(row) => row.1.push(sub_name),
+                None => rows.push((name, vec![sub_name], help)),
+            }
+        }
+    }
+    let mut s = String::from("| option | commands | what it does |\n|---|---|---|\n");
+    for (name, cmds, help) in rows {
+        let name = name.replace('|', "\\|");
+        let _ = writeln!(s, "| {name} | {} | {help} |", cmds.join(", "));
+    }
+    s
+}

@@ -56,6 +56,8 @@ pub struct ReportFile<'a> {
     pub facts: Option<UnitFacts>,
     pub error: Option<FileError>,
     pub warnings: Vec<Warning>,
+    /// The path relative to the repository root, when known: fingerprints use it.
+    pub key: Option<String>,
     lines: OnceCell<LineIndex>,
 }
 
@@ -69,6 +71,7 @@ impl<'a> ReportFile<'a> {
             facts: None,
             error: None,
             warnings: Vec::new(),
+            key: None,
             lines: OnceCell::new(),
         }
     }
@@ -110,6 +113,7 @@ impl<'a> ReportFile<'a> {
             facts: self.facts,
             error: self.error,
             warnings: self.warnings,
+            key: self.key,
             lines: OnceCell::new(),
         }
     }
@@ -119,6 +123,11 @@ impl<'a> ReportFile<'a> {
         self.text = Some(Cow::Owned(text));
         self.secrets = secrets;
         self.lines = OnceCell::new();
+    }
+
+    /// The path fingerprints are computed from: repository-relative when known.
+    pub fn key_path(&self) -> &str {
+        self.key.as_deref().unwrap_or(&self.path)
     }
 
     /// The JSON status of the file.

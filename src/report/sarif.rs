@@ -101,7 +101,7 @@ pub fn render(report: &Report<'_>) -> String {
                 }],
                 "relatedLocations": related,
                 "partialFingerprints": {
-                    "fortilint/object/v1": fingerprint(&[&uri(path), f.vdom.as_deref().unwrap_or(""), &f.object, f.code])
+                    "fortilint/object/v1": fingerprint(&[&uri(report.files[f.primary.file].key_path()), f.vdom.as_deref().unwrap_or(""), &f.object, f.code])
                 },
                 "properties": {
                     "vdom": f.vdom,
