@@ -396,3 +396,244 @@ fn repo_context_lets_a_hook_see_the_other_backups_for_ftk012() {
     assert_eq!(v["findings"][0]["path"], "fw-b.conf");
     assert_eq!(v["findings"][0]["related"][0]["path"], "./fw-a.conf");
 }
+
+const MIGRATION: &str = "samples/fortios-7.4-tokens-migration.conf";
+
+fn tokens(format: &str) -> (Option<i32>, String) {
+    let out = fortilint(&root())
+        .args([
+            "tokens",
+            "--migration",
+            "--now",
+            "1700000000",
+            "--format",
+            format,
+        ])
+        .arg(MIGRATION)
+        .output()
+        .unwrap();
+    (out.status.code(), text(&out.stdout))
+}
+
+#[test]
+fn tokens_json_carries_findings_actions_delivery_and_totals() {
+    let (code, s) = tokens("json");
+    assert_eq!(code, Some(0));
+    let v = json(s.as_bytes());
+    let t = &v["tokens"];
+    let by_serial = |serial: &str| {
+        t.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["serial"] == serial)
+            .unwrap()
+            .clone()
+    };
+    let hw = by_serial("FTK200QX7M0UEL9U");
+    assert_eq!(hw["findings"], serde_json::json!(["FTK001", "FTK009"]));
+    assert!(
+        hw["action"]
+            .as_str()
+            .unwrap()
+            .contains("support lock reset")
+    );
+    assert_eq!(hw["unit"], "FGT80F-DC-EDGE");
+    let trial = by_serial("FTKMOBCB580FAC27");
+    assert_eq!(trial["holders"][0]["delivery"], "email+sms");
+    assert!(trial["action"].as_str().unwrap().contains("trial code"));
+    assert_eq!(
+        by_serial("FTKMOB93AFBB8B64")["action"],
+        "renew the activation, reassign"
+    );
+    assert_eq!(by_serial("FTKMOB558C1530A4")["action"], "none");
+    assert_eq!(
+        v["totals"],
+        serde_json::json!({"tokens_to_reissue": 7, "tokens_to_renew": 1,
+                           "holders_to_notify": 6, "tickets_to_open": 1})
+    );
+}
+
+#[test]
+fn tokens_table_and_csv_list_actions_and_totals() {
+    let (_, table) = tokens("table");
+    insta::assert_snapshot!("tokens-action-table", table);
+    assert!(table.ends_with(
+        "Totals: 7 tokens to re-issue, 1 token to renew, 6 holders to notify, 1 support ticket to open\n"
+    ));
+    let (_, csv) = tokens("csv");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 10, "header and 9 tokens");
+    assert!(lines[0].starts_with("path,unit,vdom,serial,kind"));
+    let hw = lines
+        .iter()
+        .find(|l| l.contains("FTK200QX7M0UEL9U"))
+        .unwrap();
+    assert!(
+        hw.contains("FTK001 FTK009") && hw.contains("admin:net.admin (email)"),
+        "{hw}"
+    );
+    // A field with a comma is quoted.
+    assert!(csv.contains("\"re-issue: delete, import licence EFTM1788915947, reassign\""));
+}
+
+fn find_chromium() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .flat_map(|n| std::env::split_paths(&path).map(move |d| d.join(n)))
+        .find(|p| p.is_file())
+}
+
+/// The HTML page is self-contained (no network) and renders in headless Chromium: the DOM it
+/// builds holds the totals, one row per token with the planned action, and the page prints
+/// to a PDF.
+#[test]
+fn tokens_html_renders_in_headless_chromium() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("tokens.html");
+    let out = fortilint(&root())
+        .args([
+            "tokens",
+            "--migration",
+            "--now",
+            "1700000000",
+            "--format",
+            "html",
+            "-o",
+        ])
+        .arg(&page)
+        .arg(MIGRATION)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let html = std::fs::read_to_string(&page).unwrap();
+    for remote in ["http:", "https:", "src=", "<link", "@import", "url("] {
+        assert!(!html.contains(remote), "not self-contained: {remote}");
+    }
+    assert!(html.contains("@media print"));
+    let Some(chromium) = find_chromium() else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("CI=true but chromium is not installed (.ci/run installs it)");
+        }
+        eprintln!("skipped: chromium not found on PATH (apt-get install chromium)");
+        return;
+    };
+    let profile = dir.path().join("profile");
+    let flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ];
+    let url = format!("file://{}", page.display());
+    let run = |extra: &[String]| {
+        std::process::Command::new(&chromium)
+            .args(flags)
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .args(extra)
+            .arg(&url)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--dump-dom".to_owned()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let dom = text(&out.stdout);
+    assert!(dom.contains("<h1>FortiToken action plan</h1>"), "{dom}");
+    assert!(
+        dom.contains("<th>Tokens to re-issue</th><td>7</td>"),
+        "{dom}"
+    );
+    assert!(dom.contains("<th>Support tickets to open</th><td>1</td>"));
+    assert_eq!(
+        dom.matches("<td class=\"serial\">").count(),
+        9,
+        "one row per token"
+    );
+    assert_eq!(
+        dom.matches("<tr class=\"act\">").count(),
+        8,
+        "7 re-issued, 1 renewed"
+    );
+    assert!(dom.contains("admin:net.admin (email)"));
+    assert!(dom.contains("re-issue: delete, activate again (support lock reset), reassign"));
+    // Secrets never reach the page.
+    assert!(!dom.contains("ENC "));
+    let pdf = dir.path().join("tokens.pdf");
+    let out = run(&[
+        format!("--print-to-pdf={}", pdf.display()),
+        "--no-pdf-header-footer".to_owned(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF") && bytes.len() > 1000);
+}
+
+#[test]
+fn gitlab_code_quality_report() {
+    let dir = workspace();
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    let out = fortilint(&dir.path().join("site"))
+        .args(["check", "--format", "gitlab", "fw.conf"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out.stdout);
+    let issues = v.as_array().unwrap();
+    assert!(!issues.is_empty());
+    let mut fps = std::collections::HashSet::new();
+    for i in issues {
+        assert!(i["description"].as_str().unwrap().starts_with("FTK"));
+        assert!(i["check_name"].as_str().unwrap().starts_with("FTK"));
+        assert!(
+            ["info", "minor", "major", "critical", "blocker"]
+                .contains(&i["severity"].as_str().unwrap())
+        );
+        assert_eq!(i["location"]["path"], "site/fw.conf", "repository-relative");
+        assert!(i["location"]["lines"]["begin"].as_u64().unwrap() > 0);
+        assert!(
+            fps.insert(i["fingerprint"].as_str().unwrap().to_owned()),
+            "unique"
+        );
+    }
+    // A file that does not parse is a blocker.
+    std::fs::write(
+        dir.path().join("site/bad.conf"),
+        "config system global\n  oops\nend\n",
+    )
+    .unwrap();
+    let out = fortilint(dir.path())
+        .args(["check", "--format", "gitlab", "site/bad.conf"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(json(&out.stdout)[0]["severity"], "blocker");
+}
+
+#[test]
+fn junit_report_has_one_case_per_file() {
+    let out = fortilint(&root())
+        .args(["check", "--format", "junit", "--now", "1700000000"])
+        .arg("tests/fixtures/rules/duplicate_reg_id/violation.conf")
+        .arg("tests/fixtures/rules/duplicate_reg_id/clean.conf")
+        .arg("tests/fixtures/malformed/stray-end.conf")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let xml = text(&out.stdout);
+    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites"));
+    assert!(
+        xml.contains("tests=\"3\" failures=\"1\" errors=\"1\""),
+        "{xml}"
+    );
+    assert_eq!(xml.matches("<testcase ").count(), 3);
+    assert_eq!(xml.matches("<failure ").count(), 1);
+    assert_eq!(xml.matches("<error ").count(), 1);
+    assert!(xml.contains("FTK002"));
+    // Well formed enough: every case closed, nothing unescaped in attributes.
+    assert_eq!(xml.matches("</testcase>").count(), 3);
+    insta::assert_snapshot!("junit", xml);
+}

@@ -208,6 +208,9 @@ pub struct TokensArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
+    #[command(flatten)]
+    pub rules: RuleArgs,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = TokensFormat::Table)]
     pub format: TokensFormat,
@@ -224,12 +227,19 @@ pub enum CheckFormat {
     Json,
     Sarif,
     Github,
+    /// GitLab Code Quality report (JSON).
+    Gitlab,
+    /// JUnit XML: one test case per file.
+    Junit,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum TokensFormat {
     Table,
     Json,
+    Csv,
+    /// One self-contained page (no network), readable when printed.
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -131,6 +131,15 @@ fn run_inner(args: &CheckArgs) -> Result<u8, String> {
         CheckFormat::Json => report::json::render(&report),
         CheckFormat::Sarif => report::sarif::render(&report),
         CheckFormat::Github => report::github::render(&report),
+        CheckFormat::Gitlab => report::gitlab::render(&report),
+        CheckFormat::Junit => report::junit::render(
+            &report,
+            match args.rules.fail_on {
+                super::args::FailOn::Error => crate::rules::Severity::Error,
+                super::args::FailOn::Warning => crate::rules::Severity::Warning,
+                super::args::FailOn::Info => crate::rules::Severity::Info,
+            },
+        ),
     };
     emit(&out, args.output_file.as_deref())?;
     let code = exit_code(

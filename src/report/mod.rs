@@ -4,8 +4,10 @@
 //! spans to mask.
 
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod sarif;
 
 use std::borrow::Cow;
