@@ -637,3 +637,139 @@ fn junit_report_has_one_case_per_file() {
     assert_eq!(xml.matches("</testcase>").count(), 3);
     insta::assert_snapshot!("junit", xml);
 }
+
+#[test]
+fn human_report_fits_100_columns_groups_per_token_and_counts_honestly() {
+    let out = fortilint(&root())
+        .env_remove("COLUMNS")
+        .args([
+            "check",
+            "--migration",
+            "--color",
+            "never",
+            "--now",
+            "1700000000",
+        ])
+        .arg(MIGRATION)
+        .arg("tests/fixtures/rules/duplicate_reg_id/violation.conf")
+        .arg("tests/fixtures/rules/activation_expired/violation.conf")
+        .arg("tests/fixtures/malformed/stray-end.conf")
+        .output()
+        .unwrap();
+    let s = text(&out.stdout);
+    for line in s.lines() {
+        assert!(
+            line.chars().count() <= 100,
+            "{} columns: {line}",
+            line.chars().count()
+        );
+    }
+    // Secrets masked at a fixed width, long reg-ids shortened.
+    assert!(s.contains("set seed ENC ********\n"), "{s}");
+    assert!(s.contains("…"), "{s}");
+    // Plurals right.
+    assert!(!s.contains("(s)"), "{s}");
+    let flat = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("as 1 other token, starting with"), "{s}");
+    assert!(flat.contains("days ago"), "{s}");
+    // The hardware token's FTK001 and FTK009 are one block.
+    let blocks = s.matches("FTK200QX7M0UEL9U carries a seed").count();
+    assert_eq!(blocks, 1);
+    assert!(
+        s.contains("= also FTK009 (hardware-token-activation-lock, warning)"),
+        "{s}"
+    );
+    assert!(!s.contains("warning[FTK009]: hardware token FTK200QX7M0UEL9U"));
+    // The summary names the file that could not be parsed.
+    let last = s.lines().last().unwrap();
+    assert!(
+        last.contains("in 4 files (1 file could not be read or parsed)"),
+        "{last}"
+    );
+    // A narrower terminal is honoured.
+    let out = fortilint(&root())
+        .env("COLUMNS", "80")
+        .args([
+            "check",
+            "--migration",
+            "--color",
+            "never",
+            "--now",
+            "1700000000",
+        ])
+        .arg(MIGRATION)
+        .output()
+        .unwrap();
+    let long: Vec<_> = text(&out.stdout)
+        .lines()
+        .filter(|l| l.chars().count() > 80)
+        .map(str::to_owned)
+        .collect();
+    assert!(long.is_empty(), "{long:#?}");
+}
+
+#[test]
+fn concise_carries_severity_and_fixable_marker_and_statistics_count_per_rule() {
+    let out = fortilint(&root())
+        .args([
+            "check",
+            "--format",
+            "concise",
+            "--migration",
+            "--now",
+            "1700000000",
+        ])
+        .arg(MIGRATION)
+        .output()
+        .unwrap();
+    let s = text(&out.stdout);
+    assert!(
+        s.lines()
+            .any(|l| l.contains(": FTK001 [*] error: token FTK200QX7M0UEL9U")),
+        "{s}"
+    );
+    assert!(s.lines().any(|l| l.contains(": FTK010 warning: ")), "{s}");
+    assert!(s.lines().any(|l| l.contains(": FTK014 info: ")), "{s}");
+    let out = fortilint(&root())
+        .args([
+            "check",
+            "--statistics",
+            "--migration",
+            "--now",
+            "1700000000",
+        ])
+        .arg(MIGRATION)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let s = text(&out.stdout);
+    let first = s.lines().next().unwrap();
+    assert!(first.contains("FTK001") && first.contains("[*]"), "{s}");
+    let n: usize = first.split_whitespace().next().unwrap().parse().unwrap();
+    assert_eq!(n, 6, "{s}");
+    assert!(
+        s.lines().any(|l| l.trim_start().starts_with("1  FTK009")),
+        "{s}"
+    );
+}
+
+#[test]
+fn secrets_stay_masked_in_the_new_formats() {
+    let file = root().join("tests/fixtures/rules/seeded_token_migration/violation.conf");
+    let conf = std::fs::read_to_string(&file).unwrap();
+    let seed = conf
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("set seed ENC "))
+        .unwrap()
+        .to_owned();
+    for args in [
+        &["check", "--migration", "--format", "gitlab"][..],
+        &["check", "--migration", "--format", "junit"],
+        &["check", "--migration", "--statistics"],
+        &["tokens", "--migration", "--format", "html"],
+        &["tokens", "--migration", "--format", "csv"],
+    ] {
+        let out = fortilint(&root()).args(args).arg(&file).output().unwrap();
+        assert!(!text(&out.stdout).contains(&seed), "{args:?}");
+    }
+}

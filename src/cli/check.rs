@@ -109,6 +109,9 @@ fn run_inner(args: &CheckArgs) -> Result<u8, String> {
     };
     report.sort();
     let out = match args.format {
+        CheckFormat::Human | CheckFormat::Concise if args.statistics => {
+            report::human::render_statistics(&report)
+        }
         CheckFormat::Human => {
             let color = match args.output_file {
                 Some(_) => args.input.color == super::args::ColorChoice::Always,

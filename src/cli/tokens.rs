@@ -338,7 +338,9 @@ fn table(
                     } else {
                         r.findings.join(",")
                     },
-                    r.action.clone(),
+                    // The table is for the screen: the steps every re-issue shares are left
+                    // to the other formats.
+                    r.action.replace("delete, ", "").replace(", reassign", ""),
                 ]
             })
             .collect();
