@@ -773,3 +773,112 @@ fn secrets_stay_masked_in_the_new_formats() {
         assert!(!text(&out.stdout).contains(&seed), "{args:?}");
     }
 }
+
+#[test]
+fn completions_complete_options_and_values() {
+    let dir = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = fortilint(dir.path())
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let s = text(&out.stdout);
+        assert!(
+            s.contains("exit-zero") && s.contains("repo-context"),
+            "{shell}"
+        );
+    }
+    let out = fortilint(dir.path())
+        .args(["completions", "bash"])
+        .output()
+        .unwrap();
+    let script = dir.path().join("fortilint.bash");
+    std::fs::write(&script, &out.stdout).unwrap();
+    // Run the completion function the way bash does on <TAB>.
+    let complete = |words: &str, cword: usize, cur: &str, prev: &str| {
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "source '{}'; COMP_WORDS=({words}); COMP_CWORD={cword}; \
+                 _fortilint fortilint '{cur}' '{prev}'; echo \"${{COMPREPLY[@]}}\"",
+                script.display()
+            ))
+            .output()
+            .unwrap();
+        text(&out.stdout).trim().to_owned()
+    };
+    assert_eq!(
+        complete("fortilint check --exit", 2, "--exit", "check"),
+        "--exit-zero"
+    );
+    assert_eq!(
+        complete("fortilint tokens --format ''", 3, "", "--format"),
+        "table json csv html"
+    );
+    let out = fortilint(dir.path())
+        .args(["completions", "tcsh"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an unknown shell is a usage error"
+    );
+}
+
+#[test]
+fn man_page_documents_every_command_and_option() {
+    let out = fortilint(&root()).arg("man").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let roff = text(&out.stdout);
+    assert!(
+        roff.starts_with(".ie \\n(.g .ds Aq") || roff.contains(".TH fortilint"),
+        "{roff:.200}"
+    );
+    assert!(roff.contains(".TH fortilint 1"));
+    for section in [
+        "FORTILINT CHECK",
+        "FORTILINT FIX",
+        "FORTILINT TOKENS",
+        "FORTILINT COMPLETIONS",
+    ] {
+        assert!(roff.contains(&format!(".SH \"{section}\"")), "{section}");
+    }
+    for opt in [
+        "exit\\-zero",
+        "show\\-settings",
+        "stdin\\-filename",
+        "repo\\-context",
+        "statistics",
+    ] {
+        assert!(roff.contains(opt), "{opt}");
+    }
+    // man(1) renders it when available.
+    let Ok(child) = std::process::Command::new("man")
+        .args(["-l", "-"])
+        .env("MANWIDTH", "80")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+    else {
+        eprintln!("skipped rendering: no man(1)");
+        return;
+    };
+    use std::io::Write as _;
+    let mut child = child;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(roff.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    if out.status.success() {
+        let page = text(&out.stdout);
+        assert!(
+            page.contains("--exit-zero") || page.contains("‐‐exit‐zero"),
+            "{page:.400}"
+        );
+    }
+}

@@ -29,13 +29,24 @@ pub enum Command {
     /// Remediation: a FortiOS CLI script, a diff, or the backup rewritten in place.
     #[command(after_help = AFTER_HELP)]
     Fix(FixArgs),
-    /// Token inventory: serial, VDOM, kind, state, licence, holders, expiry.
+    /// Per-token action table: serial, unit, VDOM, kind, state, holders, findings, planned action.
     #[command(after_help = AFTER_HELP)]
     Tokens(TokensArgs),
     /// List every rule: code, name, default severity, fixable.
     Rules(RulesArgs),
     /// Print the documentation page of a rule.
     Explain(ExplainArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) of fortilint.
+    Man,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -66,7 +77,9 @@ impl Command {
             Command::Check(a) => Some(&a.input),
             Command::Fix(a) => Some(&a.input),
             Command::Tokens(a) => Some(&a.input),
-            Command::Rules(_) | Command::Explain(_) => None,
+            Command::Rules(_) | Command::Explain(_) | Command::Completions(_) | Command::Man => {
+                None
+            }
         }
     }
 }

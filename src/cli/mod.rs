@@ -41,6 +41,8 @@ pub fn main() -> ExitCode {
         Command::Tokens(a) => tokens::run(&a),
         Command::Rules(a) => rules::list(&a),
         Command::Explain(a) => rules::explain(&a),
+        Command::Completions(a) => settings::completions(a.shell),
+        Command::Man => settings::man(),
     };
     ExitCode::from(code)
 }
