@@ -680,6 +680,13 @@ fn human_report_fits_100_columns_groups_per_token_and_counts_honestly() {
         "{s}"
     );
     assert!(!s.contains("warning[FTK009]: hardware token FTK200QX7M0UEL9U"));
+    // A help given word for word is not repeated in every block.
+    assert_eq!(
+        s.matches("help: delete the token and re-import").count(),
+        1,
+        "{s}"
+    );
+    assert!(s.contains("help: as for FTK001 on user fortitoken/"), "{s}");
     // The summary names the file that could not be parsed.
     let last = s.lines().last().unwrap();
     assert!(

@@ -3,6 +3,7 @@
 //! secondary labels, the VDOM breadcrumb and a help line. Secret values are masked in every
 //! snippet unless `--show-secrets` is given.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use codespan_reporting::diagnostic::{Diagnostic, Label as CsLabel, Severity as CsSeverity};
@@ -317,7 +318,7 @@ fn cs_severity(s: Severity) -> CsSeverity {
 
 /// The codespan diagnostic for a finding, spans as in the original text.
 pub fn finding_diagnostic(f: &Finding) -> Diagnostic<usize> {
-    diagnostic_for(&[f], &|_, r| r, 100)
+    diagnostic_for(&[f], &|_, r| r, 100, &mut HashMap::new())
 }
 
 /// Findings about the same token (same file and VDOM) form one block, most severe first.
@@ -353,6 +354,7 @@ fn diagnostic_for(
     group: &[&Finding],
     map: &dyn Fn(usize, Range<usize>) -> Range<usize>,
     width: usize,
+    helps: &mut HashMap<String, String>,
 ) -> Diagnostic<usize> {
     let f = group[0];
     let label = |m: &str| elide_words(&plurals(m), 32);
@@ -370,7 +372,15 @@ fn diagnostic_for(
         None => format!("in: {}", f.object),
     };
     notes.push(note(&place, "    "));
-    notes.push(note(&format!("help: {}", f.help), "      "));
+    // A help already given word for word in an earlier block is referred to, not repeated.
+    let mut help = |h: &str, code: &str, object: &str| match helps.get(h) {
+        Some(first) => format!("help: as for {code} on {first} above"),
+        None => {
+            helps.insert(h.to_owned(), object.to_owned());
+            format!("help: {h}")
+        }
+    };
+    notes.push(note(&help(&f.help, f.code, &f.object), "      "));
     for o in &group[1..] {
         let span = map(o.primary.file, o.primary.span.range());
         if !labels
@@ -396,7 +406,7 @@ fn diagnostic_for(
             "    ",
         ));
         if o.help != f.help {
-            notes.push(note(&format!("help: {}", o.help), "      "));
+            notes.push(note(&help(&o.help, o.code, &o.object), "      "));
         }
     }
     Diagnostic::new(cs_severity(f.severity))
@@ -467,8 +477,9 @@ pub fn render(report: &Report<'_>, out: &mut dyn WriteColor) -> std::io::Result<
     }
     let width = width();
     let map = |file: usize, r: Range<usize>| files.range(file, r);
+    let mut helps = HashMap::new();
     for g in group(&report.findings) {
-        emit(out, &diagnostic_for(&g, &map, width))?;
+        emit(out, &diagnostic_for(&g, &map, width, &mut helps))?;
     }
     Ok(())
 }
