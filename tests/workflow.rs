@@ -395,6 +395,7 @@ fn repo_context_lets_a_hook_see_the_other_backups_for_ftk012() {
     assert_eq!(codes(&v), ["FTK012"], "only about the linted file");
     assert_eq!(v["findings"][0]["path"], "fw-b.conf");
     assert_eq!(v["findings"][0]["related"][0]["path"], "./fw-a.conf");
+    assert_eq!(v["summary"]["files"], 1, "the context file is not counted");
 }
 
 const MIGRATION: &str = "samples/fortios-7.4-tokens-migration.conf";

@@ -280,8 +280,9 @@ fn drop_context(
     }
     let mut map = vec![usize::MAX; files.len()];
     let mut out = Vec::new();
-    for (i, f) in files.into_iter().enumerate() {
+    for (i, mut f) in files.into_iter().enumerate() {
         if i < linted || used[i] {
+            f.context = i >= linted;
             map[i] = out.len();
             out.push(f);
         }

@@ -60,6 +60,9 @@ pub struct ReportFile<'a> {
     pub warnings: Vec<Warning>,
     /// The path relative to the repository root, when known: fingerprints use it.
     pub key: Option<String>,
+    /// Read only as context for cross-file rules (`--repo-context`), not linted: shown where
+    /// a finding points into it, not counted in the summary.
+    pub context: bool,
     lines: OnceCell<LineIndex>,
 }
 
@@ -74,6 +77,7 @@ impl<'a> ReportFile<'a> {
             error: None,
             warnings: Vec::new(),
             key: None,
+            context: false,
             lines: OnceCell::new(),
         }
     }
@@ -116,6 +120,7 @@ impl<'a> ReportFile<'a> {
             error: self.error,
             warnings: self.warnings,
             key: self.key,
+            context: self.context,
             lines: OnceCell::new(),
         }
     }
@@ -162,7 +167,7 @@ impl Report<'_> {
     pub fn summary(&self) -> Summary {
         let count = |s| self.findings.iter().filter(|f| f.severity == s).count();
         Summary {
-            files: self.files.len(),
+            files: self.files.iter().filter(|f| !f.context).count(),
             parse_errors: self.files.iter().filter(|f| f.error.is_some()).count(),
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
