@@ -228,10 +228,8 @@ fn a_fragment_starting_inside_a_pem_block_shows_no_key_line() {
         "tests/fixtures/malformed/starts-inside-pem.conf",
         &["--show-secrets"],
     );
-    assert!(
-        shown.contains("MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"),
-        "{shown}"
-    );
+    // Shown (long values are elided to the terminal width, so only its start).
+    assert!(shown.contains("MIIEvQIBADANBgkqhkiG9w0B"), "{shown}");
 }
 
 #[test]

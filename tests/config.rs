@@ -158,7 +158,9 @@ fn comment_marker_suppresses_for_that_object() {
 #[test]
 fn baseline_survives_a_reexport_with_moved_lines() {
     let w = workspace();
-    let (_, first, _) = check(w.path(), &["--write-baseline", "baseline.json"]);
+    let (code, _, err) = check(w.path(), &["--write-baseline", "baseline.json"]);
+    assert_eq!(code, 0, "--write-baseline writes and passes: {err}");
+    let (_, first, _) = check(w.path(), &[]);
     assert!(!first.is_empty());
     // Re-export: lines move (a new address block at the top), a new problem appears.
     let text = std::fs::read_to_string(w.path().join("site/fw.conf")).unwrap();
@@ -223,7 +225,7 @@ fn ignore_paths_and_baselines_do_not_depend_on_how_the_path_is_spelled() {
         ])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(0));
     let out = fortilint(w.path())
         .args([
             "check",

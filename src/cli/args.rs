@@ -29,7 +29,7 @@ pub enum Command {
     /// Remediation: a FortiOS CLI script, a diff, or the backup rewritten in place.
     #[command(after_help = AFTER_HELP)]
     Fix(FixArgs),
-    /// Token inventory: serial, VDOM, kind, state, licence, holders, expiry.
+    /// Per-token action table: serial, unit, VDOM, kind, state, holders, findings, planned action.
     #[command(after_help = AFTER_HELP)]
     Tokens(TokensArgs),
     /// List every rule: code, name, default severity, fixable.
@@ -39,6 +39,10 @@ pub enum Command {
     /// Explain FortiToken debug logs and session captures: per event, its meaning, the likely
     /// cause and the documented next step.
     ExplainLog(ExplainLogArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) of fortilint.
+    Man,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -60,6 +64,13 @@ pub struct ExplainLogArgs {
 pub enum ExplainLogFormat {
     Human,
     Json,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -90,7 +101,11 @@ impl Command {
             Command::Check(a) => Some(&a.input),
             Command::Fix(a) => Some(&a.input),
             Command::Tokens(a) => Some(&a.input),
-            Command::Rules(_) | Command::Explain(_) | Command::ExplainLog(_) => None,
+            Command::Rules(_)
+            | Command::Explain(_)
+            | Command::ExplainLog(_)
+            | Command::Completions(_)
+            | Command::Man => None,
         }
     }
 }
@@ -119,6 +134,16 @@ pub struct InputArgs {
     /// to each backup by serial, host name, or as the only unit.
     #[arg(long, value_name = "FILE")]
     pub evidence: Vec<PathBuf>,
+
+    /// The path standard input (`-`) stands for: its config file, `[[ignore]]` paths and the
+    /// name shown in reports.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// Apply the directory filters (extension, `.gitignore`) to files named on the command
+    /// line too, as a pre-commit hook wants.
+    #[arg(long)]
+    pub force_exclude: bool,
 }
 
 /// Options that decide which rules run and how findings count.
@@ -139,6 +164,10 @@ pub struct RuleArgs {
     /// Use this config file instead of the `fortilint.toml` found upward from each file.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// Ignore every config file (`fortilint.toml`): command-line options only.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
 
     /// Lowest severity that makes the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
@@ -173,6 +202,28 @@ pub struct CheckArgs {
     /// code, not by line, so re-exported backups still match).
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+
+    /// Also read the backups under DIR (walked like a folder argument) for the cross-file rule
+    /// FTK012, without linting them: a pre-commit hook sees only the staged files, this lets
+    /// it compare them with every other backup of the repository.
+    #[arg(long, value_name = "DIR")]
+    pub repo_context: Vec<PathBuf>,
+
+    /// Exit 0 even with findings (still 2 when an input could not be read or parsed).
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Print the resolved settings (config file, options and where each came from) and exit.
+    #[arg(long)]
+    pub show_settings: bool,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+
+    /// Print the number of findings per rule instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -234,9 +285,16 @@ pub struct TokensArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
+    #[command(flatten)]
+    pub rules: RuleArgs,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = TokensFormat::Table)]
     pub format: TokensFormat,
+
+    /// Write the inventory to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -246,12 +304,19 @@ pub enum CheckFormat {
     Json,
     Sarif,
     Github,
+    /// GitLab Code Quality report (JSON).
+    Gitlab,
+    /// JUnit XML: one test case per file.
+    Junit,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum TokensFormat {
     Table,
     Json,
+    Csv,
+    /// One self-contained page (no network), readable when printed.
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -282,15 +347,29 @@ pub enum ColorChoice {
 /// Latest accepted `--now`: 9999-12-31T23:59:59Z.
 pub const MAX_NOW: u64 = 253_402_300_799;
 
-/// `--now`: Unix seconds, or an RFC 3339 date-time (`2024-05-01T12:00:00Z`).
+/// `--now`: Unix seconds, an RFC 3339 date-time with `Z` or an offset
+/// (`2024-05-01T12:00:00+02:00`, fractions allowed), or a date (`2024-05-01`, midnight UTC).
 pub fn parse_now(s: &str) -> Result<u64, String> {
-    let secs = match s.trim().parse::<u64>() {
+    let t = s.trim();
+    let secs = match t.parse::<u64>() {
         Ok(n) => n,
-        Err(_) => humantime::parse_rfc3339_weak(s.trim())
-            .map_err(|e| format!("expected Unix seconds or an RFC 3339 time: {e}"))?
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .map_err(|_| "time before 1970".to_owned())?,
+        Err(_) => {
+            let ts = match t.parse::<jiff::Timestamp>() {
+                Ok(ts) => ts,
+                Err(e) => match t.parse::<jiff::civil::Date>() {
+                    Ok(d) if t.len() == 10 => jiff::tz::TimeZone::UTC
+                        .to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
+                        .map_err(|e| e.to_string())?,
+                    _ => {
+                        return Err(format!(
+                            "expected Unix seconds or an RFC 3339 time \
+                             (2024-05-01T12:00:00Z, 2024-05-01T14:00:00+02:00): {e}"
+                        ));
+                    }
+                },
+            };
+            u64::try_from(ts.as_second()).map_err(|_| "time before 1970".to_owned())?
+        }
     };
     if secs > MAX_NOW {
         return Err("time after the year 9999".to_owned());
@@ -321,6 +400,10 @@ mod tests {
     fn now_accepts_unix_and_rfc3339() {
         assert_eq!(parse_now("1700000000"), Ok(1_700_000_000));
         assert_eq!(parse_now("2023-11-14T22:13:20Z"), Ok(1_700_000_000));
+        assert_eq!(parse_now("2023-11-15T00:13:20+02:00"), Ok(1_700_000_000));
+        assert_eq!(parse_now("2023-11-14T17:13:20.5-05:00"), Ok(1_700_000_000));
+        assert_eq!(parse_now("2023-11-14"), Ok(1_699_920_000));
+        assert!(parse_now("1969-12-31T23:59:59Z").is_err());
         assert!(parse_now("yesterday").is_err());
         assert!(parse_now("99999999999999").is_err());
         assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");

@@ -7,8 +7,9 @@ use codespan_reporting::term::termcolor::{Buffer, WriteColor};
 use serde::{Deserialize, Serialize};
 
 use super::args::{CheckArgs, CheckFormat};
+use super::inputs::Input;
 use super::lint::{Session, exit_code, selected};
-use super::{EXIT_ERROR, analyse_one, load_one, now, print, progress, use_color};
+use super::{EXIT_ERROR, analyse_one, emit, load_one, now, progress, use_color};
 use crate::model::Model;
 use crate::parse;
 use crate::report::{self, Report, ReportFile};
@@ -26,7 +27,18 @@ pub fn run(args: &CheckArgs) -> u8 {
 
 fn run_inner(args: &CheckArgs) -> Result<u8, String> {
     use rayon::prelude::*;
-    let session = Session::discover(&args.input.paths, &args.rules)?;
+    let mut session = Session::discover(&args.input.paths, &args.rules)?;
+    let linted = session.inputs.len();
+    if !args.repo_context.is_empty() {
+        add_context(&mut session, args)?;
+    }
+    if args.show_settings {
+        emit(
+            &super::settings::show(args, &session),
+            args.output_file.as_deref(),
+        )?;
+        return Ok(0);
+    }
     let baseline = match &args.baseline {
         Some(p) => Some(Baseline::load(p)?),
         None => None,
@@ -37,7 +49,7 @@ fn run_inner(args: &CheckArgs) -> Result<u8, String> {
     let checked: Vec<Checked> = (0..session.inputs.len())
         .into_par_iter()
         .map(|i| {
-            let c = check_one(&session, i, args, now, human);
+            let c = check_one(&session, i, args, now, human && i < linted, i >= linted);
             if let Some(b) = &bar {
                 b.inc(1);
             }
@@ -58,14 +70,37 @@ fn run_inner(args: &CheckArgs) -> Result<u8, String> {
     let run = session.run_findings(&facts, &findings, now);
     findings.extend(run);
     findings.retain(|f| selected(f, &args.rules));
+    // Context files are only there for FTK012: report what is about the files linted.
+    findings.retain(|f| f.primary.file < linted);
+    let keys: Vec<String> = (0..files.len()).map(|i| session.key_path(i)).collect();
     if let Some(path) = &args.write_baseline {
-        Baseline::from_findings(&findings, &files).save(path)?;
+        Baseline::from_findings(&findings, &keys).save(path)?;
+        let failed = files.iter().filter(|f| f.error.is_some()).count();
+        let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+        eprintln!(
+            "fortilint: wrote {} from {} to {}{}",
+            plural(findings.len(), "finding"),
+            plural(files.len().min(linted), "file"),
+            path.display(),
+            if failed > 0 {
+                format!(" ({failed} could not be read: not in the baseline)")
+            } else {
+                String::new()
+            }
+        );
+        return Ok(if failed > 0 { EXIT_ERROR } else { 0 });
     }
     if let Some(b) = &baseline {
-        findings.retain(|f| !b.contains(&key(f, &files[f.primary.file].path)));
+        findings.retain(|f| !b.contains(&key(f, &keys[f.primary.file])));
+    }
+    for (f, k) in files.iter_mut().zip(&keys) {
+        f.key = Some(k.clone());
     }
     if human {
         restore_texts(&session, &mut files, &findings);
+    }
+    if files.len() > linted {
+        files = drop_context(files, linted, &mut findings);
     }
     let mut report = Report {
         files,
@@ -74,8 +109,15 @@ fn run_inner(args: &CheckArgs) -> Result<u8, String> {
     };
     report.sort();
     let out = match args.format {
+        CheckFormat::Human | CheckFormat::Concise if args.statistics => {
+            report::human::render_statistics(&report)
+        }
         CheckFormat::Human => {
-            let mut buf = if use_color(args.input.color) {
+            let color = match args.output_file {
+                Some(_) => args.input.color == super::args::ColorChoice::Always,
+                None => use_color(args.input.color),
+            };
+            let mut buf = if color {
                 Buffer::ansi()
             } else {
                 Buffer::no_color()
@@ -92,13 +134,27 @@ fn run_inner(args: &CheckArgs) -> Result<u8, String> {
         CheckFormat::Json => report::json::render(&report),
         CheckFormat::Sarif => report::sarif::render(&report),
         CheckFormat::Github => report::github::render(&report),
+        CheckFormat::Gitlab => report::gitlab::render(&report),
+        CheckFormat::Junit => report::junit::render(
+            &report,
+            match args.rules.fail_on {
+                super::args::FailOn::Error => crate::rules::Severity::Error,
+                super::args::FailOn::Warning => crate::rules::Severity::Warning,
+                super::args::FailOn::Info => crate::rules::Severity::Info,
+            },
+        ),
     };
-    print(&out);
-    Ok(exit_code(
+    emit(&out, args.output_file.as_deref())?;
+    let code = exit_code(
         report.files.iter().any(|f| f.error.is_some()),
         &report.findings,
         args.rules.fail_on,
-    ))
+    );
+    Ok(if args.exit_zero && code == super::EXIT_FINDINGS {
+        0
+    } else {
+        code
+    })
 }
 
 /// One file, checked.
@@ -111,13 +167,36 @@ struct Checked {
 /// Everything that needs a file's text and tree happens here, so that a directory run holds at
 /// most one tree per thread: the file rules run, the positions every later report may need are
 /// worked out, and the text is kept only when a human report will show a snippet of it.
-fn check_one(session: &Session, i: usize, args: &CheckArgs, now: u64, human: bool) -> Checked {
+fn check_one(
+    session: &Session,
+    i: usize,
+    args: &CheckArgs,
+    now: u64,
+    human: bool,
+    context: bool,
+) -> Checked {
     let loaded = load_one(&session.inputs[i]);
     let (mut file, model) = analyse_one(&loaded);
     let mut findings = Vec::new();
     let mut facts = None;
     let stdin = session.path(i).as_os_str() == "-";
     let keep = match &model {
+        Some(m) if context => {
+            let f = FileFacts::from_model(i, m);
+            let offsets: Vec<u32> = f
+                .tokens
+                .iter()
+                .flat_map(|t| {
+                    let lic = t.licence.as_ref().map(|(_, s)| [s.start, s.end]);
+                    [t.entry.start, t.entry.end]
+                        .into_iter()
+                        .chain(lic.into_iter().flatten())
+                })
+                .collect();
+            file.remember_positions(offsets);
+            facts = Some(f);
+            false
+        }
         Some(m) => {
             findings = session.file_findings(i, m, &args.rules, now);
             let f = FileFacts::from_model(i, m);
@@ -158,6 +237,65 @@ fn check_one(session: &Session, i: usize, args: &CheckArgs, now: u64, human: boo
     }
 }
 
+/// `--repo-context`: appends the backups under the given folders that are not inputs already,
+/// with their configs.
+fn add_context(session: &mut Session, args: &CheckArgs) -> Result<(), String> {
+    let canon = |p: &Path| std::fs::canonicalize(p).ok();
+    let known: BTreeSet<_> = (0..session.inputs.len())
+        .filter_map(|i| canon(session.path(i)))
+        .collect();
+    let extra: Vec<Input> = super::inputs::discover_with(
+        &args.repo_context,
+        &super::inputs::Options::default(),
+        &mut |_| (),
+    )
+    .into_iter()
+    .filter(|i| match i {
+        Input::File(p) => canon(p).is_none_or(|c| !known.contains(&c)),
+        Input::Unreadable(..) => false,
+    })
+    .collect();
+    let configs = if args.rules.isolated {
+        vec![crate::config::Config::default(); extra.len()]
+    } else {
+        super::lint::configs_for(&extra, args.rules.config.as_deref())?
+    };
+    session.inputs.extend(extra);
+    session.configs.extend(configs);
+    Ok(())
+}
+
+/// Removes the context files from the report, except those a finding points into (their
+/// snippets are shown as related places), and renumbers the findings' files.
+fn drop_context(
+    files: Vec<ReportFile<'static>>,
+    linted: usize,
+    findings: &mut [Finding],
+) -> Vec<ReportFile<'static>> {
+    let mut used = vec![false; files.len()];
+    for f in findings.iter() {
+        for l in std::iter::once(&f.primary).chain(&f.related) {
+            used[l.file] = true;
+        }
+    }
+    let mut map = vec![usize::MAX; files.len()];
+    let mut out = Vec::new();
+    for (i, mut f) in files.into_iter().enumerate() {
+        if i < linted || used[i] {
+            f.context = i >= linted;
+            map[i] = out.len();
+            out.push(f);
+        }
+    }
+    for f in findings.iter_mut() {
+        f.primary.file = map[f.primary.file];
+        for l in &mut f.related {
+            l.file = map[l.file];
+        }
+    }
+    out
+}
+
 /// Reads again the files that a run rule (FTK012, FTK011) points into but whose text was
 /// dropped, so the human report can show the snippet.
 fn restore_texts(session: &Session, files: &mut [ReportFile<'static>], findings: &[Finding]) {
@@ -180,6 +318,10 @@ fn restore_texts(session: &Session, files: &mut [ReportFile<'static>], findings:
     }
 }
 
+/// The baseline format this fortilint reads and writes (2: paths relative to the repository
+/// root; 1 had paths as typed).
+const BASELINE_VERSION: u32 = 2;
+
 /// Identity of a finding that survives re-exports: path, VDOM, object, code (no line).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 struct Key {
@@ -191,9 +333,7 @@ struct Key {
 
 fn key(f: &Finding, path: &str) -> Key {
     Key {
-        path: crate::source::normalized(Path::new(path))
-            .to_string_lossy()
-            .into_owned(),
+        path: path.to_owned(),
         vdom: f.vdom.clone(),
         object: f.object.clone(),
         code: f.code.to_owned(),
@@ -208,20 +348,36 @@ struct Baseline {
 }
 
 impl Baseline {
-    fn from_findings(findings: &[Finding], files: &[report::ReportFile<'_>]) -> Baseline {
+    fn from_findings(findings: &[Finding], keys: &[String]) -> Baseline {
         Baseline {
-            version: 1,
+            version: BASELINE_VERSION,
             findings: findings
                 .iter()
-                .map(|f| key(f, &files[f.primary.file].path))
+                .map(|f| key(f, &keys[f.primary.file]))
                 .collect(),
         }
     }
 
     fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("baseline {}: {e}", path.display()))?;
-        serde_json::from_str(&text).map_err(|e| format!("baseline {}: {e}", path.display()))
+        let shown = path.display();
+        let text = std::fs::read_to_string(path).map_err(|e| format!("baseline {shown}: {e}"))?;
+        #[derive(Deserialize)]
+        struct Version {
+            version: Option<serde_json::Value>,
+        }
+        let v: Version =
+            serde_json::from_str(&text).map_err(|e| format!("baseline {shown}: {e}"))?;
+        match v.version.as_ref().and_then(serde_json::Value::as_u64) {
+            Some(n) if n == u64::from(BASELINE_VERSION) => {}
+            other => {
+                let found = other.map_or("no version".to_owned(), |n| format!("version {n}"));
+                return Err(format!(
+                    "baseline {shown}: {found}, but this fortilint reads version \
+                     {BASELINE_VERSION}; write it again with --write-baseline"
+                ));
+            }
+        }
+        serde_json::from_str(&text).map_err(|e| format!("baseline {shown}: {e}"))
     }
 
     fn save(&self, path: &Path) -> Result<(), String> {

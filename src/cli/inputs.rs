@@ -1,10 +1,17 @@
-//! Which files a run reads: files named on the command line always; in directories, files
-//! that look like FortiOS configurations by extension and by content. VCS folders are
-//! skipped, `.gitignore` (and `.ignore`) files are honoured, symbolic links are not followed
-//! (no loops), and the order is stable (sorted by name).
+//! Which files a run reads. In directories: files that look like FortiOS configurations by
+//! extension and by content. Files named on the command line go through the same content
+//! sniffing: one that is clearly not FortiOS text (readable text without a single `config`
+//! line or `#config-version=` header, such as a `NOTES.txt` a pre-commit hook passes along)
+//! is skipped with a note on stderr; binary, encrypted, empty or YAML files are still read,
+//! so that the loader names the problem. With `--force-exclude`, named files also pass the
+//! directory filters (extension, `.gitignore`/`.ignore`), as ruff's flag of that name does.
+//! VCS folders are skipped, symbolic links are not followed (no loops), and the order is
+//! stable (sorted by name). A path that does not exist is an input error.
 
+use std::borrow::Cow;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// Extensions a configuration file may have inside a directory (or none at all).
 const EXTENSIONS: &[&str] = &["conf", "cfg", "txt", "log"];
@@ -20,14 +27,73 @@ pub enum Input {
     Unreadable(PathBuf, String),
 }
 
+/// How named inputs are treated; set once from the command line (see [`set_options`]).
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// `--stdin-filename`: the path standard input stands for (config discovery, ignores,
+    /// display).
+    pub stdin_filename: Option<PathBuf>,
+    /// `--force-exclude`: named files also pass the directory filters.
+    pub force_exclude: bool,
+}
+
+static OPTIONS: OnceLock<Options> = OnceLock::new();
+
+/// Records the input options of this run (first call wins).
+pub fn set_options(o: Options) {
+    let _ = OPTIONS.set(o);
+}
+
+fn options() -> &'static Options {
+    OPTIONS.get_or_init(Options::default)
+}
+
+/// The path an input stands for: the `--stdin-filename` for `-`, else the path itself.
+pub fn effective_path(path: &Path) -> Cow<'_, Path> {
+    match &options().stdin_filename {
+        Some(name) if path.as_os_str() == "-" => Cow::Owned(name.clone()),
+        _ => Cow::Borrowed(path),
+    }
+}
+
 /// Expands the command-line paths into the files to lint, in a stable order.
 pub fn discover(paths: &[PathBuf]) -> Vec<Input> {
+    discover_with(paths, options(), &mut |msg| eprintln!("fortilint: {msg}"))
+}
+
+/// [`discover`] with explicit options; notes (skipped files, empty folders) go to `note`.
+pub fn discover_with(paths: &[PathBuf], opts: &Options, note: &mut dyn FnMut(&str)) -> Vec<Input> {
     let mut out = Vec::new();
     for path in paths {
-        if path.as_os_str() == "-" || !path.is_dir() {
+        if path.as_os_str() == "-" {
             out.push(Input::File(path.clone()));
             continue;
         }
+        if path.as_os_str().is_empty() || std::fs::symlink_metadata(path).is_err() {
+            out.push(Input::Unreadable(
+                path.clone(),
+                "no such file or directory".to_owned(),
+            ));
+            continue;
+        }
+        if !path.is_dir() {
+            if opts.force_exclude && excluded(path) {
+                note(&format!(
+                    "note: skipping {}: excluded (extension or .gitignore, --force-exclude)",
+                    path.display()
+                ));
+            } else if clearly_not_config(path) {
+                note(&format!(
+                    "note: skipping {}: not a FortiOS configuration (no `config` line or \
+                     `#config-version=` header)",
+                    path.display()
+                ));
+            } else {
+                out.push(Input::File(path.clone()));
+            }
+            continue;
+        }
+        let before = out.len();
         let mut walk = ignore::WalkBuilder::new(path);
         walk.hidden(false)
             .git_ignore(true)
@@ -60,8 +126,80 @@ pub fn discover(paths: &[PathBuf]) -> Vec<Input> {
                 }
             }
         }
+        if out.len() == before {
+            note(&format!(
+                "warning: no FortiOS configuration found in {}",
+                path.display()
+            ));
+        }
     }
     out
+}
+
+/// Whether the directory walk would leave out this file: wrong extension, or ignored by a
+/// `.gitignore`/`.ignore` file of its folder or a parent.
+fn excluded(path: &Path) -> bool {
+    if !has_config_extension(path) {
+        return true;
+    }
+    let Ok(abs) = std::fs::canonicalize(path) else {
+        return false;
+    };
+    // The nearest ignore file that has a say wins (`.ignore` before `.gitignore`), up to the
+    // top of the repository.
+    for dir in abs.ancestors().skip(1) {
+        for name in [".ignore", ".gitignore"] {
+            let f = dir.join(name);
+            if !f.is_file() {
+                continue;
+            }
+            let (gi, _) = ignore::gitignore::Gitignore::new(&f);
+            match gi.matched_path_or_any_parents(&abs, false) {
+                ignore::Match::Ignore(_) => return true,
+                ignore::Match::Whitelist(_) => return false,
+                ignore::Match::None => {}
+            }
+        }
+        if dir.join(".git").exists() {
+            break;
+        }
+    }
+    false
+}
+
+/// A named file that is readable text but has no sign of FortiOS configuration. Binary,
+/// empty, unreadable or encrypted files are not "clearly" anything: the loader names them.
+pub fn clearly_not_config(path: &Path) -> bool {
+    let mut buf = Vec::with_capacity(64 * 1024);
+    let Ok(f) = std::fs::File::open(path) else {
+        return false;
+    };
+    if f.take(64 * 1024).read_to_end(&mut buf).is_err() {
+        return false;
+    }
+    let text_ok = match std::str::from_utf8(&buf) {
+        Ok(_) => true,
+        // A character cut at the 64 KiB boundary is still text.
+        Err(e) => e.error_len().is_none(),
+    };
+    text_ok
+        && !buf.contains(&0)
+        && !buf.iter().all(u8::is_ascii_whitespace)
+        && !sniff(&buf)
+        && !has_statement(&buf)
+}
+
+/// A line that is a FortiOS statement (`set …`, `edit …`, `next`, `end`, …): a pasted
+/// fragment without its `config` line (one that starts inside a block) is still a
+/// configuration, to be parsed leniently or refused with a located error.
+fn has_statement(head: &[u8]) -> bool {
+    head.split(|&b| b == b'\n' || b == b'\r').any(|line| {
+        let t = line.trim_ascii();
+        matches!(t, b"next" | b"end")
+            || [&b"set "[..], b"unset ", b"edit ", b"config "]
+                .iter()
+                .any(|p| t.starts_with(p) && t.len() > p.len())
+    })
 }
 
 fn has_config_extension(path: &Path) -> bool {
@@ -138,10 +276,53 @@ mod tests {
         #[cfg(unix)]
         std::os::unix::fs::symlink(d, d.join("site/loop")).unwrap();
         assert_eq!(discover(&[d.to_path_buf()]).len(), 2);
-        // Named explicitly, a file is always linted.
-        assert_eq!(
-            discover(&[d.join("site/notes.txt")]),
-            [Input::File(d.join("site/notes.txt"))]
+        // Named explicitly, a file is sniffed too: plain notes are skipped with a note.
+        let mut notes = Vec::new();
+        let opts = Options::default();
+        assert!(
+            discover_with(&[d.join("site/notes.txt")], &opts, &mut |m| notes
+                .push(m.to_owned()))
+            .is_empty()
         );
+        assert!(notes[0].contains("notes.txt"), "{notes:?}");
+        // ... but a config named explicitly is read whatever its extension.
+        assert_eq!(
+            discover_with(&[d.join("site/x.json")], &opts, &mut |_| ()),
+            [Input::File(d.join("site/x.json"))]
+        );
+        // --force-exclude applies the directory filters to it.
+        let force = Options {
+            force_exclude: true,
+            ..Options::default()
+        };
+        assert!(discover_with(&[d.join("site/x.json")], &force, &mut |_| ()).is_empty());
+        assert!(discover_with(&[d.join("site/b/fw1.conf")], &force, &mut |_| ()).is_empty());
+        assert_eq!(
+            discover_with(&[d.join("site/a.conf")], &force, &mut |_| ()).len(),
+            1
+        );
+        // A path that does not exist is an input error, an empty folder a warning.
+        assert!(matches!(
+            &discover_with(&[d.join("nope.conf")], &opts, &mut |_| ())[..],
+            [Input::Unreadable(_, why)] if why.contains("no such file")
+        ));
+        std::fs::create_dir_all(d.join("empty")).unwrap();
+        let mut notes = Vec::new();
+        assert!(
+            discover_with(&[d.join("empty")], &opts, &mut |m| notes.push(m.to_owned())).is_empty()
+        );
+        assert!(notes[0].contains("no FortiOS configuration"), "{notes:?}");
+    }
+
+    #[test]
+    fn binary_or_empty_named_files_are_left_to_the_loader() {
+        let dir = tempfile::tempdir().unwrap();
+        let bin = dir.path().join("a.conf");
+        std::fs::write(&bin, b"\x8f\x00\x13").unwrap();
+        assert!(!clearly_not_config(&bin));
+        std::fs::write(&bin, b"").unwrap();
+        assert!(!clearly_not_config(&bin));
+        std::fs::write(&bin, b"just some notes\n").unwrap();
+        assert!(clearly_not_config(&bin));
     }
 }

@@ -32,7 +32,11 @@ impl Session {
             }
         }
         let inputs = inputs::discover(paths);
-        let configs = configs_for(&inputs, args.config.as_deref())?;
+        let configs = if args.isolated {
+            vec![Config::default(); inputs.len()]
+        } else {
+            configs_for(&inputs, args.config.as_deref())?
+        };
         if !args.migration && !configs.iter().any(|c| c.migration) {
             for line in idle_migration_rules(&args.select) {
                 eprintln!("{line}");
@@ -92,8 +96,9 @@ impl Session {
         rules::run_file(i, m, now, args.migration || cfg.migration)
             .into_iter()
             .filter_map(|mut f| {
-                (admit(&mut f, cfg, self.path(i)) && !rules::suppressed_by_comment(m, &f))
-                    .then_some(f)
+                (admit(&mut f, cfg, &inputs::effective_path(self.path(i)))
+                    && !rules::suppressed_by_comment(m, &f))
+                .then_some(f)
             })
             .collect()
     }
@@ -107,7 +112,8 @@ impl Session {
                 let suppressed = facts
                     .iter()
                     .any(|x| x.file == file && x.suppresses(f.code, f.token.as_deref()));
-                (admit(&mut f, &self.configs[file], self.path(file)) && !suppressed).then_some(f)
+                let path = inputs::effective_path(self.path(file));
+                (admit(&mut f, &self.configs[file], &path) && !suppressed).then_some(f)
             })
             .collect()
     }
@@ -134,6 +140,67 @@ pub fn idle_migration_rules(select: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// A warning for each code in a `fortilint: ignore` marker that matches no rule (a typo would
+/// otherwise silently suppress nothing).
+pub fn marker_warnings(m: &Model<'_>) -> Vec<crate::parse::Warning> {
+    let comments = m
+        .tokens
+        .iter()
+        .filter_map(|t| t.comments.as_ref())
+        .chain(m.users.iter().filter_map(|u| u.comments.as_ref()))
+        .chain(m.admins.iter().filter_map(|a| a.comments.as_ref()));
+    let mut out = Vec::new();
+    for c in comments {
+        for code in rules::unknown_ignore_codes(&c.value) {
+            out.push(crate::parse::Warning {
+                span: m.doc.node(c.node).content,
+                message: format!(
+                    "`fortilint: ignore` names `{code}`, which is no rule (see `fortilint rules`)"
+                ),
+            });
+        }
+    }
+    out
+}
+
+impl Session {
+    /// The path of input `i` relative to its repository root: the git top level above it,
+    /// else its config file's folder, else the working directory. Baselines and fingerprints
+    /// use it, so they match whatever the spelling of the path or the working directory.
+    pub fn key_path(&self, i: usize) -> String {
+        let path = inputs::effective_path(self.path(i));
+        if path.as_os_str() == "-" {
+            return "<stdin>".to_owned();
+        }
+        repo_relative(&path, self.configs[i].path.as_deref())
+    }
+}
+
+/// See [`Session::key_path`].
+pub fn repo_relative(path: &Path, config: Option<&Path>) -> String {
+    let abs = |p: &Path| {
+        std::fs::canonicalize(p).unwrap_or_else(|_| {
+            crate::source::normalized(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+        })
+    };
+    let file = abs(path);
+    let root = file
+        .ancestors()
+        .skip(1)
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+        .or_else(|| config.and_then(Path::parent).map(abs))
+        .or_else(|| std::env::current_dir().ok().map(|d| abs(&d)));
+    let rel = root
+        .as_deref()
+        .and_then(|r| file.strip_prefix(r).ok())
+        .unwrap_or(&file);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// `--select`/`--ignore` keys: a code prefix (any case) or an exact rule name.
 pub fn matches_rule(key: &str, code: &str, name: &str) -> bool {
     let k = key.trim();
@@ -152,7 +219,7 @@ pub fn configs_for(inputs: &[Input], explicit: Option<&Path>) -> Result<Vec<Conf
         let path = match input {
             Input::File(p) | Input::Unreadable(p, _) => p,
         };
-        match config::discover(path) {
+        match config::discover(&inputs::effective_path(path)) {
             None => out.push(Config::default()),
             Some(found) => {
                 if !cache.contains_key(&found) {

@@ -9,6 +9,7 @@ pub mod inputs;
 pub mod lint;
 pub mod progress;
 pub mod rules;
+pub mod settings;
 pub mod tokens;
 
 use std::io::{IsTerminal, Write};
@@ -28,6 +29,12 @@ pub fn main() -> ExitCode {
     let args = Args::parse();
     if args.command.input().is_some_and(|i| i.no_progress) {
         progress::disable();
+    }
+    if let Some(i) = args.command.input() {
+        inputs::set_options(inputs::Options {
+            stdin_filename: i.stdin_filename.clone(),
+            force_exclude: i.force_exclude,
+        });
     }
     if let Some(paths) = args.command.input().map(|i| &i.evidence)
         && !paths.is_empty()
@@ -49,6 +56,8 @@ pub fn main() -> ExitCode {
         Command::Rules(a) => rules::list(&a),
         Command::Explain(a) => rules::explain(&a),
         Command::ExplainLog(a) => explain_log::run(&a),
+        Command::Completions(a) => settings::completions(a.shell),
+        Command::Man => settings::man(),
     };
     ExitCode::from(code)
 }
@@ -91,7 +100,7 @@ pub fn load_all(inputs: &[Input]) -> Vec<Loaded> {
 pub fn load_one(input: &Input) -> Loaded {
     match input {
         Input::File(path) => Loaded {
-            display: display_path(path),
+            display: display_path(&inputs::effective_path(path)),
             source: SourceFile::load(path).map_err(|e| FileError {
                 status: e.status(),
                 message: e.message(),
@@ -106,7 +115,11 @@ pub fn load_one(input: &Input) -> Loaded {
             source: Err(FileError {
                 status: "unreadable",
                 message: format!("cannot read: {why}"),
-                hint: "check the permissions of the file or folder".to_owned(),
+                hint: if why.starts_with("no such file") {
+                    "check the spelling of the path".to_owned()
+                } else {
+                    "check the permissions of the file or folder".to_owned()
+                },
                 span: None,
                 label: String::new(),
                 line_col: None,
@@ -176,6 +189,7 @@ pub fn analyse_one(l: &Loaded) -> (ReportFile<'_>, Option<Model<'_>>) {
                 vdom_mode: model.is_multi_vdom(),
             });
             file.warnings = model.warnings.clone();
+            file.warnings.extend(lint::marker_warnings(&model));
             (file, Some(model))
         }
     }
@@ -200,6 +214,17 @@ pub fn print(s: &str) {
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
         eprintln!("fortilint: cannot write output: {e}");
+    }
+}
+
+/// Writes the output to `file` (`--output-file`), or to stdout when there is none.
+pub fn emit(s: &str, file: Option<&std::path::Path>) -> Result<(), String> {
+    match file {
+        None => {
+            print(s);
+            Ok(())
+        }
+        Some(p) => std::fs::write(p, s).map_err(|e| format!("cannot write {}: {e}", p.display())),
     }
 }
 

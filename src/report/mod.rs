@@ -4,8 +4,10 @@
 //! spans to mask.
 
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod sarif;
 
 use std::borrow::Cow;
@@ -56,6 +58,11 @@ pub struct ReportFile<'a> {
     pub facts: Option<UnitFacts>,
     pub error: Option<FileError>,
     pub warnings: Vec<Warning>,
+    /// The path relative to the repository root, when known: fingerprints use it.
+    pub key: Option<String>,
+    /// Read only as context for cross-file rules (`--repo-context`), not linted: shown where
+    /// a finding points into it, not counted in the summary.
+    pub context: bool,
     lines: OnceCell<LineIndex>,
 }
 
@@ -69,6 +76,8 @@ impl<'a> ReportFile<'a> {
             facts: None,
             error: None,
             warnings: Vec::new(),
+            key: None,
+            context: false,
             lines: OnceCell::new(),
         }
     }
@@ -110,6 +119,8 @@ impl<'a> ReportFile<'a> {
             facts: self.facts,
             error: self.error,
             warnings: self.warnings,
+            key: self.key,
+            context: self.context,
             lines: OnceCell::new(),
         }
     }
@@ -119,6 +130,11 @@ impl<'a> ReportFile<'a> {
         self.text = Some(Cow::Owned(text));
         self.secrets = secrets;
         self.lines = OnceCell::new();
+    }
+
+    /// The path fingerprints are computed from: repository-relative when known.
+    pub fn key_path(&self) -> &str {
+        self.key.as_deref().unwrap_or(&self.path)
     }
 
     /// The JSON status of the file.
@@ -151,7 +167,7 @@ impl Report<'_> {
     pub fn summary(&self) -> Summary {
         let count = |s| self.findings.iter().filter(|f| f.severity == s).count();
         Summary {
-            files: self.files.len(),
+            files: self.files.iter().filter(|f| !f.context).count(),
             parse_errors: self.files.iter().filter(|f| f.error.is_some()).count(),
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),

@@ -33,7 +33,7 @@ fn uri(path: &str) -> String {
 }
 
 /// FNV-1a, 64 bits: a small stable hash for fingerprints (same input, same value, any platform).
-fn fingerprint(parts: &[&str]) -> String {
+pub fn fingerprint(parts: &[&str]) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for p in parts {
         for b in p.bytes().chain(std::iter::once(0)) {
@@ -101,7 +101,7 @@ pub fn render(report: &Report<'_>) -> String {
                 }],
                 "relatedLocations": related,
                 "partialFingerprints": {
-                    "fortilint/object/v1": fingerprint(&[&uri(path), f.vdom.as_deref().unwrap_or(""), &f.object, f.code])
+                    "fortilint/object/v1": fingerprint(&[&uri(report.files[f.primary.file].key_path()), f.vdom.as_deref().unwrap_or(""), &f.object, f.code])
                 },
                 "properties": {
                     "vdom": f.vdom,

@@ -256,16 +256,89 @@ pub fn run(models: &[Option<Model<'_>>], now: u64, migration: Vec<bool>) -> Vec<
     findings
 }
 
-/// Codes named in a `fortilint: ignore FTK001 FTK003` marker inside a comment.
+/// Codes named in a `fortilint: ignore FTK001 FTK003` marker inside a comment. The marker is
+/// read loosely, as people type it: any case, spaces or none around the colon
+/// (`FortiLint:ignore`, `fortilint ignore=`), codes in any case or code prefixes (`ftk00`),
+/// rule names (`duplicate-reg-id`), separated by spaces, commas or semicolons. Each code or
+/// name comes back as the codes of the rules it covers; reading stops at the first other word.
 pub fn ignored_by_comment(comment: &str) -> Vec<&str> {
+    marker_words(comment)
+        .into_iter()
+        .filter_map(|w| match w {
+            MarkerWord::Codes(c) => Some(c),
+            MarkerWord::Unknown(_) => None,
+        })
+        .flatten()
+        .collect()
+}
+
+/// Codes in `fortilint: ignore` markers that match no rule (`FTK999`), for a warning.
+pub fn unknown_ignore_codes(comment: &str) -> Vec<&str> {
+    marker_words(comment)
+        .into_iter()
+        .filter_map(|w| match w {
+            MarkerWord::Unknown(u) => Some(u),
+            MarkerWord::Codes(_) => None,
+        })
+        .collect()
+}
+
+enum MarkerWord<'a> {
+    Codes(Vec<&'static str>),
+    Unknown(&'a str),
+}
+
+/// The byte offset just after each `fortilint[:] ignore[:=]` marker (any case).
+fn marker_ends(comment: &str) -> Vec<usize> {
+    let lower = comment.to_ascii_lowercase();
     let mut out = Vec::new();
-    let mut rest = comment;
-    while let Some(at) = rest.find("fortilint: ignore") {
-        rest = &rest[at + "fortilint: ignore".len()..];
-        for word in rest.split([' ', ',', ';']).filter(|w| !w.is_empty()) {
-            let w = word.trim_end_matches(['.', ')']);
-            if w.starts_with("FTK") && w.len() >= 4 {
-                out.push(w);
+    let mut from = 0;
+    while let Some(at) = lower[from..].find("fortilint") {
+        let mut i = from + at + "fortilint".len();
+        from = i;
+        let b = lower.as_bytes();
+        let skip = |i: &mut usize, set: &[u8]| {
+            while *i < b.len() && set.contains(&b[*i]) {
+                *i += 1;
+            }
+        };
+        skip(&mut i, b" \t");
+        if i < b.len() && b[i] == b':' {
+            i += 1;
+        }
+        skip(&mut i, b" \t");
+        if lower[i..].starts_with("ignore") {
+            i += "ignore".len();
+            skip(&mut i, b" \t:=");
+            out.push(i);
+            from = i;
+        }
+    }
+    out
+}
+
+fn marker_words(comment: &str) -> Vec<MarkerWord<'_>> {
+    let mut out = Vec::new();
+    for start in marker_ends(comment) {
+        let rest = &comment[start..];
+        for word in rest.split([' ', '\t', ',', ';']).filter(|w| !w.is_empty()) {
+            let w = word.trim_end_matches(['.', ')', ':']);
+            let code_like = w.len() >= 4
+                && w[..3].eq_ignore_ascii_case("FTK")
+                && w[3..].bytes().all(|b| b.is_ascii_digit());
+            let codes: Vec<&'static str> = registry::RULES
+                .iter()
+                .map(|r| r.meta())
+                .filter(|m| {
+                    (code_like && m.code.starts_with(&w.to_ascii_uppercase()))
+                        || m.name.eq_ignore_ascii_case(w)
+                })
+                .map(|m| m.code)
+                .collect();
+            if !codes.is_empty() {
+                out.push(MarkerWord::Codes(codes));
+            } else if code_like {
+                out.push(MarkerWord::Unknown(w));
             } else {
                 break;
             }
@@ -314,5 +387,24 @@ mod tests {
             ["FTK003", "FTK007"]
         );
         assert!(ignored_by_comment("nothing").is_empty());
+    }
+
+    #[test]
+    fn ignore_markers_accept_names_case_and_spacing() {
+        for c in [
+            "FortiLint: Ignore ftk014",
+            "fortilint:ignore FTK014",
+            "fortilint ignore=orphan-activated-token",
+            "x;  FORTILINT :  IGNORE  Orphan-Activated-Token, until May",
+        ] {
+            assert_eq!(ignored_by_comment(c), ["FTK014"], "{c}");
+        }
+        // A prefix covers every rule it starts.
+        assert!(ignored_by_comment("fortilint: ignore FTK01").contains(&"FTK012"));
+        // An unknown code is kept aside for a warning; the known ones still count.
+        let c = "fortilint: ignore FTK999, FTK003";
+        assert_eq!(ignored_by_comment(c), ["FTK003"]);
+        assert_eq!(unknown_ignore_codes(c), ["FTK999"]);
+        assert!(unknown_ignore_codes("fortilint: ignore FTK003 because").is_empty());
     }
 }

@@ -23,17 +23,17 @@ pub struct SeededTokenMigration;
 /// The statement that shows the unit-bound state, and what it is.
 fn evidence(t: &Token) -> Option<(NodeId, &'static str)> {
     if let Some(n) = t.seed {
-        return Some((n, "seed bound to the original unit"));
+        return Some((n, "seed bound to the old unit"));
     }
     if let Some(r) = t.reg_id.as_ref().or(t.os_ver.as_ref()) {
-        return Some((r.node, "phone registered through the original unit"));
+        return Some((r.node, "phone registered via the old unit"));
     }
     if let Some(n) = t.activation_code {
-        return Some((n, "activation started on the original unit"));
+        return Some((n, "activation started on the old unit"));
     }
     t.activation_expire
         .filter(|&(_, at)| at != 0)
-        .map(|(n, _)| (n, "activation started on the original unit"))
+        .map(|(n, _)| (n, "activation started on the old unit"))
 }
 
 impl Rule for SeededTokenMigration {
