@@ -161,6 +161,13 @@ fn a_prompt_like_line_inside_a_quoted_value_is_data() {
 }
 
 #[test]
+fn an_unbalanced_quote_in_debug_output_does_not_hide_later_prompts() {
+    let text = "[forticldd] {\"d\":{\"error_message\":\"cut off\nFGT-A # show user fortitoken\nconfig user fortitoken\n    edit \"FTK2000BHV1KRZCC\"\n    next\nend\nFGT-A # \n";
+    let m = Model::build(parse::parse(text).unwrap());
+    assert_eq!(m.tokens.len(), 1);
+}
+
+#[test]
 fn a_backup_with_a_header_stays_strict() {
     // The same orphan `set` after a real header is an error, not leniency.
     let text = "#config-version=FGT60F-7.2.8-FW-build1639-240313:opmode=0:vdom=0:user=admin\nset timezone 04\nconfig system global\nend\n";

@@ -260,6 +260,7 @@ fn parse_capture(text: &str, start: usize) -> Result<Document<'_>, ParseError> {
             continue;
         }
         if limit < text.len()
+            && capture::classify(&text[pos..next_line_start(text, pos)]).is_none()
             && explain::explain(&text[..limit], pos).kind == ParseErrorKind::UnterminatedQuote
         {
             // A prompt-like line inside a multi-line quoted value (`Welcome $ user` in a
