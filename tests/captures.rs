@@ -147,6 +147,27 @@ fn abbreviated_config_keyword_in_a_pasted_script_opens_a_block() {
 }
 
 #[test]
+fn a_prompt_like_line_inside_a_quoted_value_is_data() {
+    let text = "FGT-A # show\nconfig system replacemsg admin \"pre_admin-disclaimer-text\"\n    set buffer \"Hello\nWelcome $ user\nbye\"\nend\nFGT-A # get system performance status\nCPU states: 0% user\n";
+    let doc = parse::parse(text).unwrap();
+    let set = doc
+        .tree
+        .nodes
+        .iter()
+        .position(|n| n.kind == Kind::Set)
+        .unwrap() as u32;
+    assert_eq!(doc.set_value(set).unwrap(), "Hello\nWelcome $ user\nbye");
+    assert_eq!(doc.spans().map(|s| doc.raw(s)).collect::<String>(), text);
+}
+
+#[test]
+fn an_unbalanced_quote_in_debug_output_does_not_hide_later_prompts() {
+    let text = "[forticldd] {\"d\":{\"error_message\":\"cut off\nFGT-A # show user fortitoken\nconfig user fortitoken\n    edit \"FTK2000BHV1KRZCC\"\n    next\nend\nFGT-A # \n";
+    let m = Model::build(parse::parse(text).unwrap());
+    assert_eq!(m.tokens.len(), 1);
+}
+
+#[test]
 fn a_backup_with_a_header_stays_strict() {
     // The same orphan `set` after a real header is an error, not leniency.
     let text = "#config-version=FGT60F-7.2.8-FW-build1639-240313:opmode=0:vdom=0:user=admin\nset timezone 04\nconfig system global\nend\n";

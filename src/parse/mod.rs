@@ -194,7 +194,7 @@ fn has_version_header(text: &str, nodes: &[Node]) -> bool {
 /// unless the input is a capture and the line is outside every block.
 fn parse_capture(text: &str, start: usize) -> Result<Document<'_>, ParseError> {
     use capture::{CommandKind, Noise};
-    let prompts = prompt_lines(text, start);
+    let mut prompts = prompt_lines(text, start);
     let mut out = Chunk::default();
     let mut warnings: Vec<Warning> = Vec::new();
     let mut pos = start;
@@ -257,6 +257,15 @@ fn parse_capture(text: &str, start: usize) -> Result<Document<'_>, ParseError> {
         pos = c.end;
         append(&mut out, c, &mut depth);
         if !failed {
+            continue;
+        }
+        if limit < text.len()
+            && capture::classify(&text[pos..next_line_start(text, pos)]).is_none()
+            && explain::explain(&text[..limit], pos).kind == ParseErrorKind::UnterminatedQuote
+        {
+            // A prompt-like line inside a multi-line quoted value (`Welcome $ user` in a
+            // replacement message): it is not a prompt; parse on past it.
+            prompts.remove(p);
             continue;
         }
         let line_end = next_line_start(text, pos);
