@@ -568,6 +568,16 @@ fn declared_fixability_matches_the_plan() {
     }
 }
 
+/// `fortilint ARGS` run in `dir`.
+fn run_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("fortilint")
+        .unwrap()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 fn fortilint() -> Command {
     let mut c = Command::cargo_bin("fortilint").unwrap();
     c.current_dir(root());
@@ -906,19 +916,17 @@ fn diff_masks_secrets_and_raw_diff_applies_with_patch() {
     );
     let patched = std::fs::read(d.join("site/fw.conf")).unwrap();
     std::fs::write(d.join("site/fw.conf"), &original).unwrap();
-    let w = Command::cargo_bin("fortilint")
-        .unwrap()
-        .current_dir(d)
-        .args([
+    let w = run_in(
+        d,
+        &[
             "fix",
             "--migration",
             "--now",
             "1700000000",
             "--write",
             "site/fw.conf",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert_ne!(
         w.status.code(),
         Some(2),
@@ -956,10 +964,9 @@ fn write_is_atomic_keeps_permissions_and_skips_unparsable_files() {
     .unwrap();
     std::fs::set_permissions(&good, std::fs::Permissions::from_mode(0o640)).unwrap();
     let bad_before = std::fs::read(&bad).unwrap();
-    let out = Command::cargo_bin("fortilint")
-        .unwrap()
-        .current_dir(d)
-        .args([
+    let out = run_in(
+        d,
+        &[
             "fix",
             "--now",
             "1700000000",
@@ -968,9 +975,8 @@ fn write_is_atomic_keeps_permissions_and_skips_unparsable_files() {
             "scripts",
             "fw.conf",
             "broken.conf",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert_eq!(
         out.status.code(),
         Some(2),
@@ -991,12 +997,7 @@ fn write_is_atomic_keeps_permissions_and_skips_unparsable_files() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     // Idempotent: a second run changes nothing and finds nothing left to fix.
-    let out = Command::cargo_bin("fortilint")
-        .unwrap()
-        .current_dir(d)
-        .args(["fix", "--now", "1700000000", "--write", "fw.conf"])
-        .output()
-        .unwrap();
+    let out = run_in(d, &["fix", "--now", "1700000000", "--write", "fw.conf"]);
     assert_eq!(std::fs::read_to_string(&good).unwrap(), after);
     assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to fix"));
     // A read-only backup is not rewritten.
@@ -1007,10 +1008,9 @@ fn write_is_atomic_keeps_permissions_and_skips_unparsable_files() {
     .unwrap();
     std::fs::set_permissions(&good, std::fs::Permissions::from_mode(0o440)).unwrap();
     let before = std::fs::read(&good).unwrap();
-    let out = Command::cargo_bin("fortilint")
-        .unwrap()
-        .current_dir(d)
-        .args([
+    let out = run_in(
+        d,
+        &[
             "fix",
             "--now",
             "1700000000",
@@ -1018,9 +1018,8 @@ fn write_is_atomic_keeps_permissions_and_skips_unparsable_files() {
             "--script",
             "s.txt",
             "fw.conf",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(std::fs::read(&good).unwrap(), before);
     assert!(d.join("s.txt").exists(), "the script was written first");
@@ -1118,10 +1117,9 @@ fn write_keeps_owner_and_xattrs_and_refuses_changed_files() {
     let xattrs = xattr::set(&good, "user.fortilint-test", b"kept").is_ok();
     let root_user = std::fs::metadata(d).unwrap().uid() == 0
         && std::os::unix::fs::chown(&good, Some(4321), Some(4322)).is_ok();
-    let out = Command::cargo_bin("fortilint")
-        .unwrap()
-        .current_dir(d)
-        .args([
+    let out = run_in(
+        d,
+        &[
             "fix",
             "--now",
             "1700000000",
@@ -1129,9 +1127,8 @@ fn write_keeps_owner_and_xattrs_and_refuses_changed_files() {
             "--script",
             "s.txt",
             "fw.conf",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert_ne!(
         out.status.code(),
         Some(2),

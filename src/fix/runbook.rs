@@ -224,30 +224,21 @@ pub fn render(m: &Model<'_>, plan: &Plan, info: &ScriptInfo<'_>) -> String {
         t,
         "\n   **STOP**: `diagnose fortitoken info` must list the re-imported tokens as `new` before anybody is reassigned. If an import failed, the holders above stay on password only: fix the cause, re-run stage 2.\n"
     );
-    let users: Vec<String> = plan
-        .reassign
-        .iter()
-        .filter(|r| r.holder.kind == HolderKind::User)
-        .map(|r| {
-            format!(
-                "{} → {}",
-                md(m.holder(&r.holder).name),
-                md(&serial_label(m, plan, r.token))
-            )
-        })
-        .collect();
-    let admins: Vec<String> = plan
-        .reassign
-        .iter()
-        .filter(|r| r.holder.kind == HolderKind::Admin)
-        .map(|r| {
-            format!(
-                "{} → {}",
-                md(m.holder(&r.holder).name),
-                md(&serial_label(m, plan, r.token))
-            )
-        })
-        .collect();
+    let reassigned = |kind: HolderKind| -> Vec<String> {
+        plan.reassign
+            .iter()
+            .filter(|r| r.holder.kind == kind)
+            .map(|r| {
+                format!(
+                    "{} → {}",
+                    md(m.holder(&r.holder).name),
+                    md(&serial_label(m, plan, r.token))
+                )
+            })
+            .collect()
+    };
+    let users = reassigned(HolderKind::User);
+    let admins = reassigned(HolderKind::Admin);
     let _ = writeln!(
         t,
         "3. **Reassign users**: {}.",
