@@ -1,7 +1,7 @@
 //! FTK103: the unit reports a hardware token locked by FortiGuard (`token already activated, and seed won't be returned`).
 
-use super::runtime::{token_finding, token_statuses};
-use super::{Context, Finding, FindingBuilder, Fixable, Level, Rule, RuleMeta, Severity};
+use super::runtime::report_status;
+use super::{Context, Finding, Fixable, Level, Rule, RuleMeta, Severity};
 use crate::model::RuntimeStatus;
 
 pub static META: RuleMeta = RuleMeta {
@@ -23,24 +23,18 @@ impl Rule for HardwareLockConfirmed {
     }
 
     fn check(&self, cx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for (file, m) in cx.units() {
-            let b = FindingBuilder {
-                meta: &META,
-                file,
-                model: m,
-            };
-            for (t, s) in token_statuses(m) {
-                if s.status != RuntimeStatus::AlreadyActivated {
-                    continue;
-                }
-                out.push(token_finding(
-                    &b,
-                    t,
-                    s,
-                    format!("hardware token {} is activated on another device and locked by FortiGuard: the seed will not be returned", t.serial),
-                    "open a TAC ticket to reset the activation lock (FTK-200/220), then activate the token once on this unit with debug on (KB 232153, KB 194508)",
-                ));
-            }
-        }
+        report_status(
+            cx,
+            out,
+            &META,
+            RuntimeStatus::AlreadyActivated,
+            |t| {
+                format!(
+                    "hardware token {} is activated on another device and locked by FortiGuard: the seed will not be returned",
+                    t.serial
+                )
+            },
+            "open a TAC ticket to reset the activation lock (FTK-200/220), then activate the token once on this unit with debug on (KB 232153, KB 194508)",
+        );
     }
 }

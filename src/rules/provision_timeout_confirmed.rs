@@ -1,7 +1,7 @@
 //! FTK102: the unit reports `provision timeout` for a FortiToken Mobile.
 
-use super::runtime::{token_finding, token_statuses};
-use super::{Context, Finding, FindingBuilder, Fixable, Level, Rule, RuleMeta, Severity};
+use super::runtime::report_status;
+use super::{Context, Finding, Fixable, Level, Rule, RuleMeta, Severity};
 use crate::model::RuntimeStatus;
 
 pub static META: RuleMeta = RuleMeta {
@@ -23,24 +23,18 @@ impl Rule for ProvisionTimeoutConfirmed {
     }
 
     fn check(&self, cx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for (file, m) in cx.units() {
-            let b = FindingBuilder {
-                meta: &META,
-                file,
-                model: m,
-            };
-            for (t, s) in token_statuses(m) {
-                if s.status != RuntimeStatus::ProvisionTimeout {
-                    continue;
-                }
-                out.push(token_finding(
-                    &b,
-                    t,
-                    s,
-                    format!("token {} was not activated in time: the unit reports `provision timeout`", t.serial),
-                    "re-provision it: `execute fortitoken-mobile provision <serial>` (not `renew`), then have the user activate it within the activation window (KB 194364)",
-                ));
-            }
-        }
+        report_status(
+            cx,
+            out,
+            &META,
+            RuntimeStatus::ProvisionTimeout,
+            |t| {
+                format!(
+                    "token {} was not activated in time: the unit reports `provision timeout`",
+                    t.serial
+                )
+            },
+            "re-provision it: `execute fortitoken-mobile provision <serial>` (not `renew`), then have the user activate it within the activation window (KB 194364)",
+        );
     }
 }

@@ -3,8 +3,9 @@
 //! names the evidence it used (`path:line`, or `line N` of the backup's own file, where a
 //! related label also points at it).
 
-use super::{Finding, FindingBuilder, Label};
+use super::{Context, Finding, FindingBuilder, Label, RuleMeta};
 use crate::model::evidence::Origin;
+use crate::model::evidence::RuntimeStatus;
 use crate::model::{Model, Token, TokenStatus};
 use crate::parse::{Kind, NodeId};
 
@@ -64,4 +65,27 @@ pub(crate) fn anchor(m: &Model<'_>) -> Option<(NodeId, String)> {
         .find(|&id| !m.doc.node(id).kind.is_trivia())
         .or_else(|| (0..m.doc.len() as NodeId).find(|&id| m.doc.node(id).kind != Kind::Bom))
         .map(|id| (id, "unit".to_owned()))
+}
+
+/// The whole check of a rule that reports every backup token the unit shows with `status`.
+pub(crate) fn report_status(
+    cx: &Context<'_, '_>,
+    out: &mut Vec<Finding>,
+    meta: &'static RuleMeta,
+    status: RuntimeStatus,
+    message: impl Fn(&Token) -> String,
+    help: &str,
+) {
+    for (file, m) in cx.units() {
+        let b = FindingBuilder {
+            meta,
+            file,
+            model: m,
+        };
+        for (t, s) in token_statuses(m) {
+            if s.status == status {
+                out.push(token_finding(&b, t, s, message(t), help));
+            }
+        }
+    }
 }

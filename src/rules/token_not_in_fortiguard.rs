@@ -1,7 +1,7 @@
 //! FTK104: the unit reports `activation error (token not exist in FortiGuard)`.
 
-use super::runtime::{token_finding, token_statuses};
-use super::{Context, Finding, FindingBuilder, Fixable, Level, Rule, RuleMeta, Severity};
+use super::runtime::report_status;
+use super::{Context, Finding, Fixable, Level, Rule, RuleMeta, Severity};
 use crate::model::RuntimeStatus;
 
 pub static META: RuleMeta = RuleMeta {
@@ -23,24 +23,18 @@ impl Rule for TokenNotInFortiguard {
     }
 
     fn check(&self, cx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for (file, m) in cx.units() {
-            let b = FindingBuilder {
-                meta: &META,
-                file,
-                model: m,
-            };
-            for (t, s) in token_statuses(m) {
-                if s.status != RuntimeStatus::NotInFortiguard {
-                    continue;
-                }
-                out.push(token_finding(
-                    &b,
-                    t,
-                    s,
-                    format!("token {} could not be checked with FortiGuard: the unit reports `activation error (token not exist in FortiGuard)`", t.serial),
-                    "fix FortiGuard reachability (`diagnose debug application forticldd -1`) and check again; Fortinet support needs the token serial and the FortiGate serial (FortiToken 8.0 guide)",
-                ));
-            }
-        }
+        report_status(
+            cx,
+            out,
+            &META,
+            RuntimeStatus::NotInFortiguard,
+            |t| {
+                format!(
+                    "token {} could not be checked with FortiGuard: the unit reports `activation error (token not exist in FortiGuard)`",
+                    t.serial
+                )
+            },
+            "fix FortiGuard reachability (`diagnose debug application forticldd -1`) and check again; Fortinet support needs the token serial and the FortiGate serial (FortiToken 8.0 guide)",
+        );
     }
 }
