@@ -431,10 +431,16 @@ fn safety_contract_holds_on_every_backup() {
             }
             for l in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
                 let w: Vec<&str> = l.split_whitespace().collect();
-                // (3) never delete a hardware token.
+                // (3) never delete a hardware token, unless the unit itself reported an error
+                //     for it (KB 194508 step 5a, planned from evidence only).
                 if let ["delete", sn] = w.as_slice() {
+                    let sn = sn.trim_matches('"');
+                    let readd = fx.plan.groups.iter().any(|g| {
+                        g.how == fortilint::fix::plan::Reimport::HardwareReAdd
+                            && g.tokens.iter().any(|&i| model.tokens[i].serial == sn)
+                    });
                     assert!(
-                        !sn.trim_matches('"').starts_with("FTK2"),
+                        !sn.starts_with("FTK2") || readd,
                         "{rel}: hardware token deleted: {l}"
                     );
                 }

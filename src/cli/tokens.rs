@@ -92,6 +92,10 @@ fn planned_actions(
     for g in &plan.groups {
         for &i in &g.tokens {
             let what = match &g.how {
+                Reimport::HardwareReAdd => {
+                    "re-add: the unit reports an error; delete, re-add without activation (KB 194508 5a), reassign"
+                        .to_owned()
+                }
                 Reimport::TrialPair => {
                     "re-issue: delete both, import the trial pair, reassign by the NEW serials"
                         .to_owned()

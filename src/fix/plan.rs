@@ -24,6 +24,11 @@ pub enum Reimport {
     /// `execute fortitoken-mobile import 0000-0000-0000-0000-0000`: the unit's own trial
     /// pair, with new serials on another unit.
     TrialPair,
+    /// A seeded hardware token that the unit itself reports with an error (`activation error
+    /// (token not exist in FortiGuard)`) while FortiGuard answers: KB 194508 step 5a, delete it
+    /// and re-add it with `edit <serial>` / `next` only, skipping the activation. Planned only
+    /// from the unit's own output, never on suspicion.
+    HardwareReAdd,
 }
 
 /// Tokens of one VDOM deleted together and brought back by one import.
@@ -233,6 +238,7 @@ impl Plan {
         let mut trial_scopes: BTreeSet<ScopeId> = BTreeSet::new();
         let mut provisions: BTreeMap<usize, ProvisionWhy> = BTreeMap::new();
         let mut hardware: BTreeMap<usize, HardwareKind> = BTreeMap::new();
+        let mut readd: BTreeSet<usize> = BTreeSet::new();
         for f in findings.iter().filter(|f| f.primary.file == file) {
             let Some(i) = f.intent.token().filter(|&i| i < model.tokens.len()) else {
                 continue;
@@ -248,9 +254,16 @@ impl Plan {
                 Intent::ReimportTrialPair { .. } => {
                     trial_scopes.insert(model.tokens[i].scope);
                 }
-                Intent::HardwareLockCheck { .. } => {
-                    hardware.entry(i).or_insert(HardwareKind::LockCheck);
-                }
+                Intent::HardwareLockCheck { .. } => match hardware_evidence(model, i) {
+                    Some(RuntimeStatus::NotInFortiguard) => {
+                        readd.insert(i);
+                    }
+                    // The unit says it works (or is simply available): leave it alone.
+                    Some(RuntimeStatus::Active | RuntimeStatus::New) => {}
+                    _ => {
+                        hardware.entry(i).or_insert(HardwareKind::LockCheck);
+                    }
+                },
                 Intent::ActivateHardware { .. } => {
                     hardware.entry(i).or_insert(HardwareKind::Activate);
                 }
@@ -314,6 +327,17 @@ impl Plan {
                 renamed: Vec::new(),
                 extra: Vec::new(),
                 askers,
+            });
+        }
+        for &i in &readd {
+            groups.push(Group {
+                scope: model.tokens[i].scope,
+                how: Reimport::HardwareReAdd,
+                tokens: vec![i],
+                new_serials: false,
+                renamed: Vec::new(),
+                extra: Vec::new(),
+                askers: vec![i],
             });
         }
         for scope in trial_scopes {
@@ -560,6 +584,21 @@ impl Plan {
     pub fn unresolved(&self) -> usize {
         self.reassign.iter().filter(|r| r.serial.is_none()).count()
     }
+}
+
+/// What the unit's own `diagnose fortitoken info` says about a hardware token, when FortiGuard
+/// was reachable at the time (an unreachable server explains any error: fix that first).
+fn hardware_evidence(m: &Model<'_>, i: usize) -> Option<RuntimeStatus> {
+    let unit = m.unit_evidence()?;
+    if unit
+        .token_server()
+        .is_some_and(|(s, _)| s.trim() != "reachable")
+    {
+        return None;
+    }
+    let t = &m.tokens[i];
+    unit.token_status(m.vdom(t.scope), &t.serial)
+        .map(|s| s.status)
 }
 
 /// Why a token cannot be re-issued by a script, if it cannot.

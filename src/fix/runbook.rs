@@ -125,6 +125,12 @@ pub fn render(m: &Model<'_>, plan: &Plan, info: &ScriptInfo<'_>) -> String {
         } else if plan
             .in_group
             .get(&i)
+            .is_some_and(|&(g, _)| plan.groups[g].how == Reimport::HardwareReAdd)
+        {
+            "hardware token deleted and re-added without activation (the unit reported an error)"
+        } else if plan
+            .in_group
+            .get(&i)
             .is_some_and(|&(g, _)| plan.groups[g].new_serials)
         {
             "trial pair re-imported: a NEW trial token, new activation"
@@ -184,6 +190,15 @@ pub fn render(m: &Model<'_>, plan: &Plan, info: &ScriptInfo<'_>) -> String {
             Reimport::Licence(l) => s2.push(format!(
                 "import licence {} in {}",
                 md(l.as_deref().unwrap_or("(unnamed)")),
+                md(m.scopes[g.scope].label())
+            )),
+            Reimport::HardwareReAdd => s2.push(format!(
+                "re-add hardware token(s) {} without activation (KB 194508 step 5a) in {}",
+                g.tokens
+                    .iter()
+                    .map(|&i| md(&m.tokens[i].serial))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 md(m.scopes[g.scope].label())
             )),
             Reimport::TrialPair => s2.push(format!(

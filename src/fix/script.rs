@@ -419,6 +419,25 @@ pub fn render(m: &Model<'_>, plan: &Plan, info: &ScriptInfo<'_>) -> Script {
             continue;
         }
         let code = match &g.how {
+            Reimport::HardwareReAdd => {
+                // KB 194508 step 5a: re-add by serial, and skip the activation.
+                let mut lines = vec!["config user fortitoken".to_owned()];
+                for &i in &g.tokens {
+                    lines.push(format!(
+                        "    edit {}",
+                        crate::parse::value::quote(&m.tokens[i].serial)
+                    ));
+                    lines.push("    next".to_owned());
+                }
+                lines.push("end".to_owned());
+                s2.push(&scope_kind(g.scope), lines);
+                intro2.push(format!(
+                    "{}: re-added without activation, as KB 194508 step 5a says for a seeded token the \
+                     unit reports with an error while FortiGuard answers.",
+                    serial_list(m, &g.tokens)
+                ));
+                continue;
+            }
             Reimport::TrialPair => TRIAL_CODE.to_owned(),
             Reimport::Licence(l) => {
                 let p = licence_placeholder(l.as_deref(), m.scopes[g.scope].label());
@@ -511,6 +530,10 @@ pub fn render(m: &Model<'_>, plan: &Plan, info: &ScriptInfo<'_>) -> Script {
         match g.how {
             Reimport::TrialPair => stop.push(format!(
                 "  [{vdom}] two trial tokens with NEW serials must be listed as `new`; write them down for stage 3/4"
+            )),
+            Reimport::HardwareReAdd => stop.push(format!(
+                "  [{vdom}] must list again (re-added, not activated): {}",
+                serial_list(m, &g.tokens)
             )),
             Reimport::Licence(_) => stop.push(format!(
                 "  [{vdom}] must list as `new`: {}",
@@ -612,6 +635,15 @@ pub fn render(m: &Model<'_>, plan: &Plan, info: &ScriptInfo<'_>) -> Script {
     }
 }
 
+/// `FTK…, FTK…`: the serials of some tokens.
+fn serial_list(m: &Model<'_>, tokens: &[usize]) -> String {
+    tokens
+        .iter()
+        .map(|&i| m.tokens[i].serial.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Holders of touched tokens whose code goes by the given channel.
 fn count_channel(
     m: &Model<'_>,
@@ -700,7 +732,7 @@ fn header(
                 l.clone()
                     .unwrap_or_else(|| "(licence not named in the backup)".to_owned()),
             ),
-            Reimport::TrialPair => None,
+            Reimport::TrialPair | Reimport::HardwareReAdd => None,
         })
         .collect();
     for l in &licences {
