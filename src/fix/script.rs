@@ -613,12 +613,29 @@ pub fn render(m: &Model<'_>, plan: &Plan, info: &ScriptInfo<'_>) -> Script {
     }
     if fmg {
         for s in &mut stages {
-            let target = match s.number {
-                0 | 2 => {
-                    "FortiManager: run as a script on \"Remote FortiGate Directly (via CLI)\" (KB 417985)"
+            // Read-only and `execute` lines run on the unit through FortiManager; configuration
+            // changes go to FortiManager's database and are installed (§3.6, §5 rule 8).
+            let runs = s.body.iter().any(|l| {
+                let t = l.trim_start();
+                ["execute ", "diagnose ", "show "]
+                    .iter()
+                    .any(|p| t.starts_with(p))
+            });
+            let changes = s.body.iter().any(|l| {
+                let t = l.trim_start();
+                t.starts_with("set ") || t.starts_with("delete ") || t.starts_with("edit ")
+            });
+            let target = match (runs, changes) {
+                (true, true) => {
+                    "FortiManager: the configuration lines go to the device/ADOM database (then install); \
+                     the execute/diagnose/show lines run as a \"Remote FortiGate Directly (via CLI)\" script \
+                     (KB 193487, KB 417985)"
+                }
+                (false, true) => {
+                    "FortiManager: apply these changes to the device/ADOM database, then install (KB 193487)"
                 }
                 _ => {
-                    "FortiManager: apply these changes to the device/ADOM database, then install (KB 193487)"
+                    "FortiManager: run as a script on \"Remote FortiGate Directly (via CLI)\" (KB 417985)"
                 }
             };
             s.intro.insert(0, format!("where: {target}"));
