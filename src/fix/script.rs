@@ -372,8 +372,9 @@ pub fn render(m: &Model<'_>, plan: &Plan, info: &ScriptInfo<'_>) -> Script {
         if h.kind == HardwareKind::LockCheck {
             outro0.push(format!(
                 "hardware token {}: if its status is `token already activated, and seed won't be returned`, open a TAC \
-                 ticket (FortiToken serial and this unit's serial) to reset the lock; any other status: leave it alone \
-                 (KB 194508, KB 232153). Never delete it on suspicion.",
+                 ticket (FortiToken serial and this unit's serial) to reset the lock; `active`/`new`: leave it alone; \
+                 another error while FortiGuard answers: see stage 2 (KB 194508 step 5a). Never delete it on suspicion \
+                 (KB 194508, KB 232153).",
                 t.serial
             ));
         }
@@ -874,7 +875,10 @@ fn header(
             "#\n# placeholders to replace before the stage that holds them (FortiOS rejects them as they are):"
         );
         let mut seen = BTreeSet::new();
-        for p in placeholders.iter().filter(|p| seen.insert(p.as_str())) {
+        // In the order the stages need them: licence codes (stage 2) before new serials.
+        let mut ordered: Vec<&String> = placeholders.iter().collect();
+        ordered.sort_by_key(|p| !p.contains("activation-code"));
+        for p in ordered.into_iter().filter(|p| seen.insert(p.as_str())) {
             let _ = writeln!(t, "#   {p}");
         }
     }
