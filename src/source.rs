@@ -68,6 +68,10 @@ pub enum SourceErrorKind {
     InvalidUtf8,
     /// Larger than [`MAX_INPUT`].
     TooLarge,
+    /// A JSON document (REST API or FortiManager export), not CLI syntax.
+    Json,
+    /// A `#config-version` header and nothing after it: a truncated backup.
+    HeaderOnly,
 }
 
 /// A refusal with the byte offset it points at (if any).
@@ -102,11 +106,14 @@ impl SourceError {
     pub fn status(&self) -> &'static str {
         match self.kind {
             SourceErrorKind::Io(_) => "unreadable",
-            SourceErrorKind::Encrypted | SourceErrorKind::Yaml => "unsupported",
+            SourceErrorKind::Encrypted | SourceErrorKind::Yaml | SourceErrorKind::Json => {
+                "unsupported"
+            }
             SourceErrorKind::Empty
             | SourceErrorKind::Nul
             | SourceErrorKind::InvalidUtf8
-            | SourceErrorKind::TooLarge => "parse-error",
+            | SourceErrorKind::TooLarge
+            | SourceErrorKind::HeaderOnly => "parse-error",
         }
     }
 
@@ -124,6 +131,13 @@ impl SourceError {
             SourceErrorKind::Nul => "binary file: NUL byte in the text".to_owned(),
             SourceErrorKind::InvalidUtf8 => "invalid UTF-8 in the text".to_owned(),
             SourceErrorKind::TooLarge => "file too large (4 GiB or more)".to_owned(),
+            SourceErrorKind::Json => {
+                "JSON document: fortilint reads FortiOS CLI backups, not JSON".to_owned()
+            }
+            SourceErrorKind::HeaderOnly => {
+                "truncated backup: a `#config-version` header and no configuration after it"
+                    .to_owned()
+            }
         }
     }
 
@@ -142,6 +156,13 @@ impl SourceError {
                 "this is not a FortiOS text backup; if it was re-encoded, save it as UTF-8"
             }
             SourceErrorKind::TooLarge => "split the file by VDOM or top-level block",
+            SourceErrorKind::Json => {
+                "back up the configuration as CLI text (System > Configuration > Backup, or \
+                 `execute backup config`) instead of a REST API / FortiManager JSON export"
+            }
+            SourceErrorKind::HeaderOnly => {
+                "the backup was cut off after its header: back up the configuration again"
+            }
         }
     }
 }
@@ -177,10 +198,12 @@ impl SourceFile {
         }
         let body = header_end(&bytes);
         let has_version_header = starts_with_config_version(&bytes);
-        let nul = memchr_nul(&bytes);
-        if has_version_header && nul.is_some_and(|n| n >= body) {
+        // Encrypted means a readable header and a body that is mostly not text; one stray
+        // NUL or a Latin-1 `é` in a text backup is located instead.
+        if has_version_header && mostly_binary(&bytes[body..]) {
             return Err(SourceError::at(SourceErrorKind::Encrypted, &bytes, body));
         }
+        let nul = memchr_nul(&bytes);
         if let Some(n) = nul {
             return Err(SourceError::at(SourceErrorKind::Nul, &bytes, n));
         }
@@ -190,13 +213,7 @@ impl SourceFile {
             Err(e) => {
                 let at = e.utf8_error().valid_up_to();
                 let bytes = e.into_bytes();
-                let kind = if has_version_header {
-                    SourceErrorKind::Encrypted
-                } else {
-                    SourceErrorKind::InvalidUtf8
-                };
-                let at = if has_version_header { body } else { at };
-                return Err(SourceError::at(kind, &bytes, at));
+                return Err(SourceError::at(SourceErrorKind::InvalidUtf8, &bytes, at));
             }
         };
         if text
@@ -208,6 +225,16 @@ impl SourceFile {
         }
         if let Some(at) = yaml_start(&text, body) {
             return Err(SourceError::at(SourceErrorKind::Yaml, text.as_bytes(), at));
+        }
+        if let Some(at) = json_start(&text, body) {
+            return Err(SourceError::at(SourceErrorKind::Json, text.as_bytes(), at));
+        }
+        if has_version_header && text[body..].bytes().all(|b| b.is_ascii_whitespace()) {
+            return Err(SourceError::at(
+                SourceErrorKind::HeaderOnly,
+                text.as_bytes(),
+                body.min(text.len()),
+            ));
         }
         Ok(SourceFile { path, text })
     }
@@ -258,6 +285,46 @@ fn header_end(bytes: &[u8]) -> usize {
         }
     }
     pos
+}
+
+/// Whether the first 4 KiB of a body are mostly not text: more than a quarter of the bytes are
+/// control characters (other than tab, CR, LF) or not part of valid UTF-8.
+fn mostly_binary(body: &[u8]) -> bool {
+    let head = &body[..body.len().min(4096)];
+    if head.is_empty() {
+        return false;
+    }
+    let valid = match std::str::from_utf8(head) {
+        Ok(s) => s.len(),
+        Err(e) => e.valid_up_to(),
+    };
+    let mut bad = head.len() - valid;
+    // Past the first invalid byte, count bytes that cannot be text at all.
+    bad = bad.min(
+        head[valid..]
+            .iter()
+            .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') || b >= 0x80)
+            .count(),
+    );
+    bad += head[..valid]
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+        .count();
+    bad * 4 > head.len()
+}
+
+/// A JSON document: the first thing after the header is `{` or `[` followed by a quoted key
+/// or a value, as FortiOS REST API and FortiManager exports are.
+fn json_start(text: &str, body: usize) -> Option<usize> {
+    let rest = &text[body..];
+    let lead = rest.len()
+        - rest
+            .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
+            .len();
+    let t = &rest[lead..];
+    let after = t.strip_prefix('{').or_else(|| t.strip_prefix('['))?;
+    let next = after.trim_start().chars().next()?;
+    matches!(next, '"' | '{' | '[' | '}' | ']').then_some(body + lead)
 }
 
 /// A YAML backup has the `#` header and then `key:` lines instead of `config …`.
@@ -380,6 +447,35 @@ mod tests {
         let e = load(b"config x\n\0end\n").unwrap_err();
         assert_eq!(e.kind, SourceErrorKind::Nul);
         assert_eq!(e.line_col, Some((2, 1)));
+    }
+
+    #[test]
+    fn a_stray_nul_or_latin1_in_a_backup_is_located_not_encrypted() {
+        let header =
+            b"#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0:vdom=0:user=admin\n";
+        let mut b = header.to_vec();
+        b.extend_from_slice(b"config system global\n    set alias \"caf\xe9\"\nend\n");
+        let e = load(&b).unwrap_err();
+        assert_eq!(e.kind, SourceErrorKind::InvalidUtf8);
+        assert_eq!(e.line_col, Some((3, 19)));
+        let mut b = header.to_vec();
+        b.extend_from_slice(b"config system global\n    set alias \"x\0\"\nend\n");
+        let e = load(&b).unwrap_err();
+        assert_eq!(e.kind, SourceErrorKind::Nul);
+        assert_eq!(e.line_col, Some((3, 17)));
+    }
+
+    #[test]
+    fn recognises_json_and_header_only_backups() {
+        let e = load(b"{\"results\": [{\"name\": \"FTKMOB0000000001\"}]}\n").unwrap_err();
+        assert_eq!((e.kind, e.line_col), (SourceErrorKind::Json, Some((1, 1))));
+        let e = load(
+            b"#config-version=FGT60F-7.2.5-FW-build1517:opmode=0:vdom=0:user=a\n#buildno=1517\n\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.kind, SourceErrorKind::HeaderOnly);
+        // A `[` that opens no JSON is left to the parser.
+        assert!(load(b"[not json\n").is_ok());
     }
 
     #[test]
