@@ -107,7 +107,7 @@ fn run_inner(args: &FixArgs) -> Result<u8, String> {
                 FixFormat::Script => fx.script.text(args.stage),
                 FixFormat::Plan => runbook::render(m, &fx.plan, &info),
             };
-            for p in dedup(&fx.script.placeholders) {
+            for p in &fx.script.placeholders {
                 notes.push(format!(
                     "{path}: placeholder to fill in before its stage: {p}"
                 ));
@@ -255,11 +255,6 @@ fn run_inner(args: &FixArgs) -> Result<u8, String> {
         );
     }
     Ok(code)
-}
-
-fn dedup(v: &[String]) -> Vec<&String> {
-    let mut seen = BTreeSet::new();
-    v.iter().filter(|p| seen.insert(p.as_str())).collect()
 }
 
 /// `<hostname>` or the file's stem, reduced to a safe file name.
@@ -428,7 +423,7 @@ fn keep_xattrs(from: &Path, to: &Path) -> std::io::Result<()> {
     let names = match xattr::list(from) {
         Ok(n) => n,
         // A file system without extended attributes has none to keep.
-        Err(e) if e.raw_os_error() == Some(95) => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::Unsupported => return Ok(()),
         Err(e) => return Err(e),
     };
     for name in names {

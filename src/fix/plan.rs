@@ -204,11 +204,6 @@ pub const REISSUE_DROPS: [&str; 5] = [
     "os-ver",
 ];
 
-/// Whether an admin is a `super_admin`.
-pub fn is_super_admin_of(m: &Model<'_>, admin: usize) -> bool {
-    is_super_admin(m, admin)
-}
-
 /// Whether the unit is a member of an FGCP cluster (`config system ha`, `mode a-p|a-a`).
 pub fn in_ha_cluster(m: &Model<'_>) -> bool {
     m.ha.as_ref().is_some_and(|h| h.is_cluster())

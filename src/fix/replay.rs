@@ -303,12 +303,9 @@ impl Interpreter {
                     .filter(|k| {
                         if trial {
                             k.trial
-                        } else if let Some(l) =
-                            code.strip_prefix("<FILL-IN:activation-code-of-the-licence-in-")
-                        {
+                        } else if code.starts_with("<FILL-IN:activation-code-of-the-licence-in-") {
+                            // An unnamed licence: the unlicensed tokens of this VDOM.
                             k.licence.is_none()
-                                && l.trim_end_matches('>') == scope.trim_start_matches("vdom:")
-                                || k.licence.is_none() && scope == "unit"
                         } else if let Some(l) =
                             code.strip_prefix("<FILL-IN:activation-code-of-licence-")
                         {

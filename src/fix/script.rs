@@ -104,22 +104,33 @@ pub fn cli_quote(value: &str) -> Option<String> {
 }
 
 /// The placeholder for a licence's activation code.
+/// (The licence is a [`safe_word`]; the VDOM name is reduced to a plain word.)
 pub fn licence_placeholder(licence: Option<&str>, scope_label: &str) -> String {
     match licence {
         Some(l) => format!("{PLACEHOLDER_PREFIX}activation-code-of-licence-{l}>"),
-        None => format!("{PLACEHOLDER_PREFIX}activation-code-of-the-licence-in-{scope_label}>"),
+        None => format!(
+            "{PLACEHOLDER_PREFIX}activation-code-of-the-licence-in-{}>",
+            placeholder_word(scope_label)
+        ),
     }
 }
 
 /// The placeholder for the `n`th (from 1) new trial serial of a VDOM, read on the unit after
 /// the import.
 pub fn trial_placeholder(scope_label: &str, n: usize) -> String {
-    let v: String = scope_label
-        .chars()
+    format!(
+        "{PLACEHOLDER_PREFIX}new-trial-serial-{n}-in-{}>",
+        placeholder_word(scope_label)
+    )
+}
+
+/// A name from the backup (a VDOM) reduced to letters, digits and `-` for a placeholder, which
+/// stands bare in a command.
+fn placeholder_word(s: &str) -> String {
+    s.chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .take(40)
-        .collect();
-    format!("{PLACEHOLDER_PREFIX}new-trial-serial-{n}-in-{v}>")
+        .collect()
 }
 
 /// The serial a reassigned holder gets: its token's, the new trial serial, or a placeholder.
@@ -233,17 +244,6 @@ fn table(path: &str, entries: &[(String, Vec<String>)]) -> Vec<String> {
     out
 }
 
-/// The two-factor method to give back, from a closed list (never copied from the backup).
-fn method(value: Option<&str>) -> Option<&'static str> {
-    match value {
-        Some("fortitoken") => Some("fortitoken"),
-        Some("email") => Some("email"),
-        Some("sms") => Some("sms"),
-        Some("fortitoken-cloud") => Some("fortitoken-cloud"),
-        _ => None,
-    }
-}
-
 /// Renders the plan as a staged FortiOS CLI script.
 pub fn render(m: &Model<'_>, plan: &Plan, info: &ScriptInfo<'_>) -> Script {
     let multi = m.is_multi_vdom();
@@ -287,36 +287,34 @@ pub fn render(m: &Model<'_>, plan: &Plan, info: &ScriptInfo<'_>) -> Script {
             ));
             continue;
         };
-        let back = method(v.two_factor.map(|a| a.value.as_str()));
-        let mut again = Vec::new();
-        match back {
-            Some("fortitoken") => {
-                let serial = serial_or_placeholder(m, plan, r.token);
-                if r.serial.is_none() {
-                    placeholders.push(serial.clone());
-                }
-                again.push("set two-factor fortitoken".to_owned());
-                again.push(format!("set fortitoken {serial}"));
-            }
-            Some(other) => again.push(format!("set two-factor {other}")),
-            None => {}
+        // The plan only reassigns holders on `two-factor fortitoken`; the method is written as
+        // a constant, never copied from the backup.
+        if v.two_factor.is_none_or(|a| a.value != "fortitoken") {
+            by_hand.push(format!(
+                "{} {} (not on two-factor fortitoken)",
+                v.table(),
+                comment_safe(v.name)
+            ));
+            continue;
         }
-        if back.is_some() {
-            password_only.push(v.describe());
+        let serial = serial_or_placeholder(m, plan, r.token);
+        if r.serial.is_none() {
+            placeholders.push(serial.clone());
         }
+        let again = vec![
+            "set two-factor fortitoken".to_owned(),
+            format!("set fortitoken {serial}"),
+        ];
+        password_only.push(v.describe());
         let unassign = vec!["set two-factor disable".to_owned()];
         match v.kind {
             HolderKind::User => {
                 unassign_users.push(scope_kind(v.scope), name.clone(), unassign);
-                if !again.is_empty() {
-                    reassign_users.push(scope_kind(v.scope), name, again);
-                }
+                reassign_users.push(scope_kind(v.scope), name, again);
             }
             HolderKind::Admin => {
                 unassign_admins.push((name.clone(), unassign));
-                if !again.is_empty() {
-                    reassign_admins.push((name, again));
-                }
+                reassign_admins.push((name, again));
             }
         }
     }
@@ -645,6 +643,10 @@ pub fn render(m: &Model<'_>, plan: &Plan, info: &ScriptInfo<'_>) -> Script {
     // Stage 0 (checks) and stage 2 (the stop gate) always show; the others when they act.
     stages.retain(|s| !s.body.is_empty() || s.number == 0 || s.number == 2);
 
+    // Each once, in the order the stages need them: licence codes (stage 2) before new serials.
+    let mut seen = std::collections::HashSet::new();
+    placeholders.retain(|p| seen.insert(p.clone()));
+    placeholders.sort_by_key(|p| !p.contains("activation-code"));
     let header = header(m, plan, info, &placeholders, &by_hand, fmg);
     Script {
         header,
@@ -874,11 +876,7 @@ fn header(
             t,
             "#\n# placeholders to replace before the stage that holds them (FortiOS rejects them as they are):"
         );
-        let mut seen = BTreeSet::new();
-        // In the order the stages need them: licence codes (stage 2) before new serials.
-        let mut ordered: Vec<&String> = placeholders.iter().collect();
-        ordered.sort_by_key(|p| !p.contains("activation-code"));
-        for p in ordered.into_iter().filter(|p| seen.insert(p.as_str())) {
+        for p in placeholders {
             let _ = writeln!(t, "#   {p}");
         }
     }
@@ -891,5 +889,20 @@ fn vdom_word(v: &str) -> String {
         v.to_owned()
     } else {
         cli_quote(v).unwrap_or_else(|| "\"(unsafe VDOM name)\"".to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_stand_bare_whatever_the_vdom_name() {
+        let p = licence_placeholder(None, "sales \"eu\"; x");
+        assert_eq!(
+            p,
+            "<FILL-IN:activation-code-of-the-licence-in-sales--eu---x>"
+        );
+        assert!(!trial_placeholder("a b\tc", 2).contains([' ', '\t', '"']));
     }
 }

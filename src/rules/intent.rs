@@ -58,11 +58,6 @@ impl Intent {
         }
     }
 
-    /// Whether the plan acts on it only when the engineer names the token (`--token`).
-    pub fn needs_choice(&self) -> bool {
-        matches!(self, Intent::ReissueToHolder { .. })
-    }
-
     /// Short name for reports (`reimport-licence`, …).
     pub fn name(&self) -> &'static str {
         match self {
