@@ -10,8 +10,9 @@
 //! * stage 4: reassign admins, last.
 //!
 //! Each stage can be printed alone. Nothing from the backup reaches a command except through
-//! [`cli_quote`] (names), [`safe_word`] (serials, licences) or a closed list (two-factor
-//! methods); comment text passes [`comment_safe`]. No secret value is ever written.
+//! [`cli_quote`] (names) or [`safe_word`] (serials, licences); placeholders reduce names to
+//! plain words, the two-factor method is a constant, and comment text passes
+//! [`comment_safe`]. No secret value is ever written.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
