@@ -458,6 +458,75 @@ impl LineIndex {
     }
 }
 
+/// Line and column of chosen byte offsets, worked out in one pass over the text, so that the
+/// text can be dropped afterwards (12 bytes per offset).
+#[derive(Clone, Debug, Default)]
+pub struct Positions {
+    /// `(offset, line, column)`, sorted by offset, no duplicates.
+    at: Vec<(u32, u32, u32)>,
+}
+
+impl Positions {
+    /// The positions of `offsets` in `text` (offsets past the end count as the end).
+    pub fn compute(text: &str, mut offsets: Vec<u32>) -> Positions {
+        offsets.sort_unstable();
+        offsets.dedup();
+        let bytes = text.as_bytes();
+        let mut at = Vec::with_capacity(offsets.len());
+        let mut breaks = memchr::memchr2_iter(b'\n', b'\r', bytes).peekable();
+        let (mut line, mut line_start) = (1usize, 0usize);
+        for o in offsets {
+            let end = (o as usize).min(bytes.len());
+            // Move to the line holding `end`: a break before it starts a new line (a CRLF
+            // counts once, at its LF).
+            while let Some(&b) = breaks.peek() {
+                if b >= end {
+                    break;
+                }
+                breaks.next();
+                if bytes[b] == b'\r' && bytes.get(b + 1) == Some(&b'\n') {
+                    continue;
+                }
+                line += 1;
+                line_start = b + 1;
+            }
+            let col = text
+                .get(line_start..end)
+                .map_or(end - line_start, |s| s.chars().count())
+                + 1;
+            at.push((o, line as u32, col as u32));
+        }
+        Positions { at }
+    }
+
+    /// The position of `offset`, if it was computed.
+    pub fn get(&self, offset: u32) -> Option<(usize, usize)> {
+        self.at
+            .binary_search_by_key(&offset, |e| e.0)
+            .ok()
+            .map(|i| (self.at[i].1 as usize, self.at[i].2 as usize))
+    }
+
+    /// Adds the positions of `other`.
+    pub fn merge(&mut self, other: Positions) {
+        if self.at.is_empty() {
+            self.at = other.at;
+            return;
+        }
+        self.at.extend(other.at);
+        self.at.sort_unstable_by_key(|e| e.0);
+        self.at.dedup_by_key(|e| e.0);
+    }
+
+    pub fn len(&self) -> usize {
+        self.at.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.at.is_empty()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -474,6 +543,24 @@ mod tests {
             self.read += buf.len();
             Ok(buf.len())
         }
+    }
+
+    #[test]
+    fn positions_agree_with_the_line_index() {
+        let text = "a\r\nbé c\rd\n\nxyz\r\n\r\né";
+        let all: Vec<u32> = (0..=text.len() as u32 + 2).collect();
+        let p = Positions::compute(text, all.iter().rev().copied().collect());
+        let ix = LineIndex::new(text);
+        for o in all {
+            let want = ix.line_col(text, o as usize);
+            assert_eq!(p.get(o), Some(want), "offset {o}");
+            assert_eq!(byte_line_col(text.as_bytes(), o as usize).0, want.0);
+        }
+        let mut q = Positions::compute(text, vec![1]);
+        q.merge(Positions::compute(text, vec![4, 1]));
+        assert_eq!(q.len(), 2);
+        assert_eq!(q.get(4), Some((2, 2)));
+        assert_eq!(q.get(3), None);
     }
 
     #[test]

@@ -47,7 +47,7 @@ pub fn edits(model: &Model<'_>, plan: &Plan) -> Vec<Edit> {
             // token is another token and has none.
             let keep = !g.new_serials
                 && model.tokens[i]
-                    .comments
+                    .comments()
                     .as_ref()
                     .is_some_and(|c| super::plan::writable(&c.value));
             if !keep {

@@ -454,10 +454,12 @@ impl Plan {
             .filter(|&a| is_super_admin(model, a))
             .filter(|&a| {
                 !has_two_factor(model, a)
-                    || model.admins[a]
-                        .fortitoken
-                        .as_ref()
-                        .is_some_and(|t| !model.tokens_named(&t.value).iter().any(|&i| touched(i)))
+                    || model.admins[a].fortitoken.as_ref().is_some_and(|t| {
+                        !model
+                            .tokens_named(&t.value)
+                            .iter()
+                            .any(|&i| touched(i as usize))
+                    })
             })
             .collect();
         let supers_touched = admin_tokens.keys().any(|&a| is_super_admin(model, a));

@@ -596,7 +596,7 @@ pub fn render(m: &Model<'_>, plan: &Plan, info: &ScriptInfo<'_>) -> Script {
                 .iter()
                 .filter_map(|&i| {
                     let t = &m.tokens[i];
-                    let c = cli_quote(&t.comments.as_ref()?.value)?;
+                    let c = cli_quote(&t.comments()?.value)?;
                     Some((
                         crate::parse::value::quote(&t.serial),
                         vec![format!("set comments {c}")],

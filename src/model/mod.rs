@@ -91,7 +91,8 @@ pub struct Model<'a> {
     pub warnings: Vec<Warning>,
     /// Lookups that keep every stage linear in the number of objects.
     scope_index: HashMap<ScopeKind, ScopeId>,
-    token_index: HashMap<String, Vec<usize>>,
+    /// Token indices sorted by serial (then by index): 4 bytes a token, binary-searched.
+    token_index: Vec<u32>,
     holder_index: HashMap<String, Vec<Holder>>,
     /// Runtime evidence: the diagnostic output in this file (origins with an empty path) and
     /// any `--evidence` files merged in with [`Evidence::merge`].
@@ -148,7 +149,7 @@ impl<'a> Model<'a> {
             script_statements: Vec::new(),
             warnings: doc.warnings.clone(),
             scope_index: HashMap::new(),
-            token_index: HashMap::new(),
+            token_index: Vec::new(),
             holder_index: HashMap::new(),
             evidence: Evidence::default(),
             doc,
@@ -203,8 +204,8 @@ impl<'a> Model<'a> {
     }
 
     /// The tokens (indices into [`Model::tokens`]) with this serial, in any scope.
-    pub fn tokens_named(&self, serial: &str) -> &[usize] {
-        self.token_index.get(serial).map_or(&[], Vec::as_slice)
+    pub fn tokens_named(&self, serial: &str) -> &[u32] {
+        named_in(&self.tokens, &self.token_index, serial)
     }
 
     /// The users and admins with this name.
@@ -386,10 +387,13 @@ impl<'a> Model<'a> {
     }
 
     fn resolve_holders(&mut self) {
-        let mut index: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, t) in self.tokens.iter().enumerate() {
-            index.entry(t.serial.clone()).or_default().push(i);
-        }
+        let mut index: Vec<u32> = (0..self.tokens.len() as u32).collect();
+        // Stable: tokens of one serial stay in file order.
+        index.sort_by(|&a, &b| {
+            self.tokens[a as usize]
+                .serial
+                .cmp(&self.tokens[b as usize].serial)
+        });
         let mut names: HashMap<String, Vec<Holder>> = HashMap::new();
         for (index, u) in self.users.iter().enumerate() {
             names.entry(u.name.clone()).or_default().push(Holder {
@@ -405,13 +409,14 @@ impl<'a> Model<'a> {
         }
         self.holder_index = names;
         self.token_index = index;
-        let by_serial = &self.token_index;
+        let by_serial = |serial: &str| named_in(&self.tokens, &self.token_index, serial);
         let mut links: Vec<(usize, Holder)> = Vec::new();
         for (i, u) in self.users.iter().enumerate() {
             let Some(serial) = u.fortitoken.as_ref() else {
                 continue;
             };
-            for &t in by_serial.get(serial.value.as_str()).into_iter().flatten() {
+            for &t in by_serial(&serial.value) {
+                let t = t as usize;
                 if self.user_sees(u.scope, self.tokens[t].scope) {
                     links.push((
                         t,
@@ -427,9 +432,9 @@ impl<'a> Model<'a> {
             let Some(serial) = a.fortitoken.as_ref() else {
                 continue;
             };
-            for &t in by_serial.get(serial.value.as_str()).into_iter().flatten() {
+            for &t in by_serial(&serial.value) {
                 links.push((
-                    t,
+                    t as usize,
                     Holder {
                         kind: HolderKind::Admin,
                         index: i,
@@ -437,8 +442,10 @@ impl<'a> Model<'a> {
                 ));
             }
         }
-        for (t, h) in links {
-            self.tokens[t].holders.push(h);
+        // Stable: each token's holders stay users first, in file order, then admins.
+        links.sort_by_key(|&(t, _)| t);
+        for group in links.chunk_by(|a, b| a.0 == b.0) {
+            self.tokens[group[0].0].holders = group.iter().map(|&(_, h)| h).collect();
         }
     }
 
@@ -701,6 +708,14 @@ impl Model<'_> {
     }
 }
 
+/// The stretch of `index` (token indices sorted by serial) whose tokens have `serial`.
+fn named_in<'i>(tokens: &[Token], index: &'i [u32], serial: &str) -> &'i [u32] {
+    let key = |&i: &u32| tokens[i as usize].serial.as_str();
+    let lo = index.partition_point(|i| key(i) < serial);
+    let hi = lo + index[lo..].partition_point(|i| key(i) == serial);
+    &index[lo..hi]
+}
+
 /// Entries with more attributes than this get a hash index in [`Model::attrs`].
 const ATTR_INDEX_FROM: usize = 24;
 
@@ -824,7 +839,7 @@ end
         assert_eq!(m.tokens.len(), 3);
         let t1 = &m.tokens[0];
         assert_eq!(m.vdom(t1.scope), Some("root"));
-        assert!(t1.trial && t1.seed.is_some() && t1.activation_code.is_some());
+        assert!(t1.trial && t1.seed().is_some() && t1.activation_code().is_some());
         assert_eq!(t1.kind, TokenKind::Mobile);
         assert_eq!(t1.state(2000), TokenState::Expired);
         assert_eq!(t1.state(500), TokenState::Pending);

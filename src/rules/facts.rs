@@ -61,6 +61,13 @@ fn ha_group(m: &Model<'_>) -> Option<String> {
 
 impl FileFacts {
     pub fn from_model(file: usize, m: &Model<'_>) -> FileFacts {
+        FileFacts::from_model_with(file, m, true)
+    }
+
+    /// [`FileFacts::from_model`], with the per-token facts only if `tokens`: they serve to
+    /// compare files (FTK012), so a run over one file leaves them out (on a backup with a
+    /// million tokens they would double the memory).
+    pub fn from_model_with(file: usize, m: &Model<'_>, tokens: bool) -> FileFacts {
         let span = |n| m.doc.node(n).content;
         FileFacts {
             file,
@@ -70,6 +77,7 @@ impl FileFacts {
             tokens: m
                 .tokens
                 .iter()
+                .filter(|_| tokens)
                 .map(|t| TokenFact {
                     serial: t.serial.clone(),
                     vdom: m.vdom(t.scope).map(str::to_owned),
@@ -78,7 +86,7 @@ impl FileFacts {
                     trial: t.trial,
                     hardware: t.kind == crate::model::TokenKind::Hardware,
                     ignores: t
-                        .comments
+                        .comments()
                         .as_ref()
                         .map(|c| {
                             ignored_by_comment(&c.value)

@@ -359,7 +359,7 @@ pub fn suppressed_by_comment(m: &Model<'_>, f: &Finding) -> bool {
     if let Some(serial) = &f.token
         && m.tokens_named(serial)
             .iter()
-            .any(|&i| hit(m.tokens[i].comments.as_ref()))
+            .any(|&i| hit(m.tokens[i as usize].comments()))
     {
         return true;
     }
