@@ -140,7 +140,7 @@ pub fn reassigned_serial(m: &Model<'_>, plan: &Plan, token: usize) -> Option<Str
         Some(&(g, k)) if plan.groups[g].new_serials => {
             plan.groups[g].renamed.get(k).cloned().flatten()
         }
-        _ => Some(m.tokens[token].serial.clone()),
+        _ => Some(m.tokens[token].serial.to_string()),
     }
 }
 

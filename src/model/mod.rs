@@ -185,7 +185,7 @@ impl<'a> Model<'a> {
             self.system_global
                 .as_ref()
                 .and_then(|g| g.hostname.as_ref())
-                .map(|a| a.value.clone())
+                .map(|a| a.value.to_string())
         });
         self.evidence
             .unit_for(self.header.serial.as_deref(), hostname.as_deref())
@@ -742,13 +742,11 @@ impl Attrs<'_, '_> {
     /// The attribute's first value, decoded, with its statement.
     pub fn get(&self, name: &str) -> Option<Attr> {
         let node = self.node(name)?;
-        let value = self
-            .model
-            .doc
-            .set_value(node)
-            .unwrap_or_default()
-            .into_owned();
-        Some(Attr { node, value })
+        let value = self.model.doc.set_value(node).unwrap_or_default();
+        Some(Attr {
+            node,
+            value: value.as_ref().into(),
+        })
     }
 
     /// Like [`Attrs::get`], but a value printed empty (`''` or `""`, as `show

@@ -1,6 +1,7 @@
 //! Typed views of the objects FortiToken depends on. Each keeps the node ids of its entry and
 //! of every attribute it read, for labels and span edits.
 
+use compact_str::CompactString;
 use serde::Serialize;
 
 use super::{Model, ScopeId};
@@ -10,7 +11,8 @@ use crate::parse::NodeId;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Attr {
     pub node: NodeId,
-    pub value: String,
+    /// Inline up to 24 bytes (serials, licences, statuses, names): no allocation for most.
+    pub value: CompactString,
 }
 
 /// Token families, from the serial number.
@@ -138,7 +140,7 @@ impl HolderView<'_> {
 /// small.
 #[derive(Clone, Debug)]
 pub struct Token {
-    pub serial: String,
+    pub serial: CompactString,
     /// The `edit "<serial>"` statement.
     pub entry: NodeId,
     pub scope: ScopeId,
@@ -180,7 +182,7 @@ impl TokenExtra {
 
 impl Token {
     pub(super) fn read(m: &Model<'_>, scope: ScopeId, entry: NodeId) -> Token {
-        let serial = m.doc.name(entry).into_owned();
+        let serial = CompactString::from(m.doc.name(entry).as_ref());
         let a = m.attrs(entry);
         // `show full-configuration` prints every default: `''` / `""` is absent.
         let present = |name: &str| a.present(name);

@@ -55,7 +55,7 @@ fn ha_group(m: &Model<'_>) -> Option<String> {
     let name = a.get("group-name").map(|v| v.value).unwrap_or_default();
     let id = a
         .get("group-id")
-        .map_or_else(|| "0".to_owned(), |v| v.value);
+        .map_or_else(|| "0".to_owned(), |v| v.value.to_string());
     Some(format!("{name}/{id}"))
 }
 
@@ -79,10 +79,13 @@ impl FileFacts {
                 .iter()
                 .filter(|_| tokens)
                 .map(|t| TokenFact {
-                    serial: t.serial.clone(),
+                    serial: t.serial.to_string(),
                     vdom: m.vdom(t.scope).map(str::to_owned),
                     entry: span(t.entry),
-                    licence: t.license.as_ref().map(|l| (l.value.clone(), span(l.node))),
+                    licence: t
+                        .license
+                        .as_ref()
+                        .map(|l| (l.value.to_string(), span(l.node))),
                     trial: t.trial,
                     hardware: t.kind == crate::model::TokenKind::Hardware,
                     ignores: t
@@ -103,7 +106,7 @@ impl FileFacts {
                 .filter(|c| c.manages_config())
                 .map(|c| FortiManagerFact {
                     span: span(c.kind.as_ref().map_or(c.node, |k| k.node)),
-                    fmg: c.fmg.as_ref().map(|f| f.value.clone()),
+                    fmg: c.fmg.as_ref().map(|f| f.value.to_string()),
                 }),
         }
     }

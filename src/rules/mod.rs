@@ -159,7 +159,7 @@ impl FindingBuilder<'_, '_> {
     pub fn for_token(&self, mut f: Finding, t: &Token) -> Finding {
         f.vdom = self.model.vdom(t.scope).map(str::to_owned);
         f.object = format!("user fortitoken/{}", t.serial);
-        f.token = Some(t.serial.clone());
+        f.token = Some(t.serial.to_string());
         f
     }
 

@@ -97,7 +97,7 @@ impl Rule for UnknownTokenReference {
                 f.vdom = m.vdom(v.scope).map(str::to_owned);
                 f.object = v.object();
                 f.user = Some(v.name.to_owned());
-                f.token = Some(ft.value.clone());
+                f.token = Some(ft.value.to_string());
                 out.push(f);
             }
         }
