@@ -93,6 +93,9 @@ pub struct Model<'a> {
     scope_index: HashMap<ScopeKind, ScopeId>,
     /// Token indices sorted by serial (then by index): 4 bytes a token, binary-searched.
     token_index: Vec<u32>,
+    /// Top-level blocks of every scope by `config` path, in scope order then file order: each
+    /// path is spelt once, when the model is built, not at every lookup.
+    block_index: HashMap<String, Vec<(ScopeId, NodeId)>>,
     holder_index: HashMap<String, Vec<Holder>>,
     /// Runtime evidence: the diagnostic output in this file (origins with an empty path) and
     /// any `--evidence` files merged in with [`Evidence::merge`].
@@ -150,12 +153,14 @@ impl<'a> Model<'a> {
             warnings: doc.warnings.clone(),
             scope_index: HashMap::new(),
             token_index: Vec::new(),
+            block_index: HashMap::new(),
             holder_index: HashMap::new(),
             evidence: Evidence::default(),
             doc,
         };
         m.evidence = m.own_evidence();
         m.collect_scopes();
+        m.index_blocks();
         m.collect_objects();
         m.resolve_holders();
         m.collect_scripts();
@@ -266,15 +271,20 @@ impl<'a> Model<'a> {
 
     /// Top-level blocks with the given path, with their scope.
     pub fn blocks(&self, path: &str) -> Vec<(ScopeId, NodeId)> {
-        let mut out = Vec::new();
+        self.block_index.get(path).cloned().unwrap_or_default()
+    }
+
+    fn index_blocks(&mut self) {
+        let mut index: HashMap<String, Vec<(ScopeId, NodeId)>> = HashMap::new();
         for (s, scope) in self.scopes.iter().enumerate() {
             for &b in &scope.blocks {
-                if self.doc.config_path(b) == path {
-                    out.push((s, b));
-                }
+                index
+                    .entry(self.doc.config_path(b))
+                    .or_default()
+                    .push((s, b));
             }
         }
-        out
+        self.block_index = index;
     }
 
     /// The `edit` entries of a table block.
