@@ -72,7 +72,13 @@ fn run_inner(args: &CheckArgs) -> Result<u8, String> {
     findings.retain(|f| selected(f, &args.rules));
     // Context files are only there for FTK012: report what is about the files linted.
     findings.retain(|f| f.primary.file < linted);
-    let keys: Vec<String> = (0..files.len()).map(|i| session.key_path(i)).collect();
+    let keys: Vec<String> = {
+        use rayon::prelude::*;
+        (0..files.len())
+            .into_par_iter()
+            .map(|i| session.key_path(i))
+            .collect()
+    };
     if let Some(path) = &args.write_baseline {
         Baseline::from_findings(&findings, &keys).save(path)?;
         let failed = files.iter().filter(|f| f.error.is_some()).count();

@@ -94,6 +94,8 @@ pub fn discover_with(paths: &[PathBuf], opts: &Options, note: &mut dyn FnMut(&st
             continue;
         }
         let before = out.len();
+        // Files the walk finds are sniffed (their first 64 KiB read) in parallel below.
+        let mut found: Vec<PathBuf> = Vec::new();
         let mut walk = ignore::WalkBuilder::new(path);
         walk.hidden(false)
             .git_ignore(true)
@@ -112,12 +114,13 @@ pub fn discover_with(paths: &[PathBuf], opts: &Options, note: &mut dyn FnMut(&st
         for entry in walk.build() {
             match entry {
                 Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                    if has_config_extension(e.path()) && looks_like_config(e.path()) {
-                        out.push(Input::File(e.into_path()));
+                    if has_config_extension(e.path()) {
+                        found.push(e.into_path());
                     }
                 }
                 Ok(_) => {}
                 Err(err) => {
+                    flush_found(&mut found, &mut out);
                     let p = match &err {
                         ignore::Error::WithPath { path: p, .. } => p.clone(),
                         _ => path.clone(),
@@ -126,6 +129,7 @@ pub fn discover_with(paths: &[PathBuf], opts: &Options, note: &mut dyn FnMut(&st
                 }
             }
         }
+        flush_found(&mut found, &mut out);
         if out.len() == before {
             note(&format!(
                 "warning: no FortiOS configuration found in {}",
@@ -134,6 +138,19 @@ pub fn discover_with(paths: &[PathBuf], opts: &Options, note: &mut dyn FnMut(&st
         }
     }
     out
+}
+
+/// Sniffs the files a walk found, in parallel, and keeps the configurations in walk order.
+fn flush_found(found: &mut Vec<PathBuf>, out: &mut Vec<Input>) {
+    use rayon::prelude::*;
+    let keep: Vec<bool> = found.par_iter().map(|p| looks_like_config(p)).collect();
+    out.extend(
+        found
+            .drain(..)
+            .zip(keep)
+            .filter(|(_, k)| *k)
+            .map(|(p, _)| Input::File(p)),
+    );
 }
 
 /// Whether the directory walk would leave out this file: wrong extension, or ignored by a

@@ -214,12 +214,25 @@ pub fn configs_for(inputs: &[Input], explicit: Option<&Path>) -> Result<Vec<Conf
         return Ok(vec![c; inputs.len()]);
     }
     let mut cache: HashMap<PathBuf, Config> = HashMap::new();
+    // Files of one folder share their config: look it up once per folder.
+    let mut found_in: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
     let mut out = Vec::with_capacity(inputs.len());
     for input in inputs {
         let path = match input {
             Input::File(p) | Input::Unreadable(p, _) => p,
         };
-        match config::discover(&inputs::effective_path(path)) {
+        let path = inputs::effective_path(path);
+        let found = match path
+            .parent()
+            .filter(|d| path.as_os_str() != "-" && !d.as_os_str().is_empty())
+        {
+            Some(dir) => found_in
+                .entry(dir.to_path_buf())
+                .or_insert_with(|| config::discover(&path))
+                .clone(),
+            None => config::discover(&path),
+        };
+        match found {
             None => out.push(Config::default()),
             Some(found) => {
                 if !cache.contains_key(&found) {
