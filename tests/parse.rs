@@ -176,8 +176,8 @@ fn parallel_pieces_give_the_same_tree() {
             );
             for (a, b) in one.tree.nodes.iter().zip(&many.tree.nodes) {
                 assert_eq!(
-                    (a.kind, a.span, a.content, a.parent, a.subtree_end),
-                    (b.kind, b.span, b.content, b.parent, b.subtree_end)
+                    (a.kind, a.span, a.content, a.subtree_end),
+                    (b.kind, b.span, b.content, b.subtree_end)
                 );
                 assert_eq!(
                     one.tree.args[a.args.0 as usize..a.args.1 as usize],

@@ -4,7 +4,7 @@
 use pest::Parser as _;
 
 use super::grammar::{FortiosParser, Rule};
-use super::tree::{Kind, MAX_DEPTH, NONE, Node, StructureError};
+use super::tree::{Kind, MAX_DEPTH, Node, StructureError};
 use crate::source::Span;
 
 /// The named kinds of syntax error.
@@ -226,15 +226,24 @@ pub fn indentation_only(text: &str, nodes: &[Node]) -> Option<ParseError> {
         return None;
     }
     let indent = |n: &Node| n.content.start - n.span.start;
-    for n in nodes.iter().filter(|n| n.kind == Kind::Config) {
-        let mut p = n.parent;
-        while p != NONE && nodes[p as usize].kind != Kind::Config {
-            p = nodes[p as usize].parent;
+    // Open `config` blocks around the current node (their subtrees reach past it).
+    let mut open: Vec<usize> = Vec::new();
+    for (i, n) in nodes.iter().enumerate() {
+        while open
+            .last()
+            .is_some_and(|&o| nodes[o].subtree_end as usize <= i)
+        {
+            open.pop();
         }
-        if p == NONE {
+        if n.kind != Kind::Config {
             continue;
         }
-        let outer = &nodes[p as usize];
+        let enclosing = open.last().copied();
+        open.push(i);
+        let Some(p) = enclosing else {
+            continue;
+        };
+        let outer = &nodes[p];
         let outer_text = &text[outer.content.range()];
         // VDOM files restart nested blocks at column 0 inside `config vdom` / `config global`.
         if outer_text

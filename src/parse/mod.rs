@@ -125,7 +125,6 @@ fn finish(
                 kind: Kind::Bom,
                 span: bom,
                 content: Span::new(3, 3),
-                parent: tree::NONE,
                 subtree_end: 0,
                 args: (0, 0),
             },
@@ -375,7 +374,6 @@ fn push_skipped(text: &str, out: &mut Chunk, start: usize, end: usize, merge: bo
         kind: Kind::Skipped,
         span: Span::new(start, end),
         content,
-        parent: tree::NONE,
         subtree_end: 0,
         args: (n, n),
     });
@@ -574,7 +572,6 @@ impl Open {
             kind: self.kind,
             span: Span::new(base + self.line_start, base + self.end),
             content: Span::new(base + self.start, base + self.start + content_end),
-            parent: tree::NONE,
             subtree_end: 0,
             args: (self.first_arg as u32, chunk.args.len() as u32),
         });

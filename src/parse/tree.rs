@@ -65,8 +65,6 @@ pub struct Node {
     pub span: Span,
     /// The statement without indentation, trailing blanks and terminator.
     pub content: Span,
-    /// The enclosing `config` / `edit`, or [`NONE`] at top level.
-    pub parent: NodeId,
     /// One past the last node of this node's subtree (`id + 1` for non-openers).
     pub subtree_end: NodeId,
     /// Range in [`Tree::args`]: config path words, edit key, `set` attribute then values,
@@ -207,7 +205,6 @@ pub fn link(nodes: &mut [Node]) -> Result<Vec<Warning>, (StructureError, usize)>
             _ => {}
         }
         let node = &mut nodes[i];
-        node.parent = stack.last().map_or(NONE, |&t| t as NodeId);
         node.subtree_end = i as NodeId + 1;
         match kind {
             Kind::Config | Kind::Edit => stack.push(i),
@@ -247,7 +244,6 @@ mod tests {
                 kind,
                 span: Span::default(),
                 content: Span::default(),
-                parent: NONE,
                 subtree_end: 0,
                 args: (0, 0),
             })
