@@ -40,7 +40,7 @@ pub fn render(report: &Report<'_>) -> String {
             let line = e.line_col.map_or(1, |(l, _)| l);
             issues.push(json!({
                 "type": "issue",
-                "description": format!("{}: {}", e.status, e.message),
+                "description": format!("{}: {}", e.status, super::escape(&e.message)),
                 "check_name": e.status,
                 "fingerprint": unique(fingerprint(&[f.key_path(), e.status])),
                 "severity": "blocker",
@@ -60,9 +60,9 @@ pub fn render(report: &Report<'_>) -> String {
         ]);
         issues.push(json!({
             "type": "issue",
-            "description": format!("{} {}", f.code, f.message),
+            "description": format!("{} {}", f.code, super::escape(&f.message)),
             "check_name": f.code,
-            "content": { "body": format!("{} ({}): {}", f.name, f.object, f.help) },
+            "content": { "body": super::escape(&format!("{} ({}): {}", f.name, f.object, f.help)) },
             "fingerprint": unique(base),
             "severity": severity(f.severity),
             "categories": ["Bug Risk"],
