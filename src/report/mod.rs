@@ -263,6 +263,26 @@ pub fn escape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// [`escape`] for a text of several lines taken from the input (a diff): line feeds and CRLF
+/// line ends stay, every other unsafe character is escaped.
+pub fn escape_text(s: &str) -> Cow<'_, str> {
+    if !s.contains(|c: char| c != '\n' && c != '\r' && is_unsafe_char(c)) && !s.contains('\r') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\n' || (c == '\r' && chars.peek() == Some(&'\n')) {
+            out.push(c);
+        } else if is_unsafe_char(c) {
+            out.push_str(&escape_char(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// [`escape`] for a text of several lines of our own (wrapped messages): line feeds stay.
 pub fn escape_lines(s: &str) -> String {
     s.split('\n').map(escape).collect::<Vec<_>>().join("\n")
@@ -286,6 +306,7 @@ mod tests {
             assert!(!e.contains(c) && e.starts_with("a\\u{"), "{c:?} -> {e:?}");
         }
         assert_eq!(escape_lines("one\ntwo\u{1b}"), "one\ntwo\\u{1b}");
+        assert_eq!(escape_text("a\r\nb\rc\u{7}\n"), "a\r\nb\\rc\\u{7}\n");
     }
 
     #[test]
