@@ -205,8 +205,9 @@ fn line_spans(body: &str, start: usize, out: &mut Vec<Span>) {
         // `config system global`, `edit "name"`, `show user fortitoken`: the names after it.
         [(_, a), ..] if VERBS.contains(a) => ws.iter().take_while(|(_, w)| is_name(w)).count(),
         [(_, a), (_, b), ..] if is_verb_like(a) && is_name(b) => 2,
-        // Any other line: its first word when it is a name followed by more, e.g. a key.
-        [(_, a), _, ..] if is_name(a) => 1,
+        // Any other line: its first word when it is a key (`passwd:` of `get` output); an
+        // unknown first word may itself be a password.
+        [(_, a), _, ..] if is_name(a) && a.ends_with(':') => 1,
         [(_, "#"), ..] => 1,
         _ => 0,
     };
@@ -363,7 +364,8 @@ mod tests {
                 "set \"password\" *********\n",
             ),
             ("ABCD-EFGH-1234\n", "**************\n"),
-            ("hunter2 hunter3\n", "hunter2 *******\n"),
+            ("hunter2 hunter3\n", "***************\n"),
+            ("passwd: hunter3\n", "passwd: *******\n"),
             ("\u{1b}set passwd x\n", "*************\n"),
             ("set x \"open\nsecond line\n", "set x *****\n***********\n"),
             ("set x a\\\ncontinued\n", "set x **\n*********\n"),
