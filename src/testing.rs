@@ -192,7 +192,8 @@ pub struct Placement {
 }
 
 /// A FortiOS backup with FortiTokens and findings (an expired activation, FTK003) that `fix`
-/// acts on; `{INSIDE}` marks a line inside a `config user local` entry.
+/// acts on; `{INSIDE}` marks a line inside the `config user fortitoken` entry the fix rewrites
+/// (so that `fix --diff` shows it as context).
 const LEAK_BASE: &str =
     "#config-version=FGT60F-7.2.8-FW-build1639-240313:opmode=0:vdom=0:user=admin
 #conf_file_ver=96265589645580517
@@ -213,6 +214,7 @@ config user fortitoken
         set license \"EFTM1075769840\"
         set activation-code \"JXFGDUW73CAUCKRW\"
         set activation-expire 1600000000
+{INSIDE}
     next
 end
 config user local
@@ -221,7 +223,6 @@ config user local
         set two-factor fortitoken
         set fortitoken \"FTKMOB46BF8AE8E1\"
         set email-to \"lena.hoffmann@example.com\"
-{INSIDE}
         set passwd ENC cGFzc3dk
     next
 end
@@ -365,10 +366,11 @@ pub fn secret_placements() -> Vec<Placement> {
             text,
             parses,
         });
-        // The same position in a file that fails on that line: an unterminated quote after it.
+        // The same position in a file that fails on that line: an unterminated quote after it
+        // (single: the base has none to pair it with).
         let i = out.len();
         let c = canary(i);
-        let text = LEAK_BASE.replace("{INSIDE}", &format!("{} \"broken", f(&c)));
+        let text = LEAK_BASE.replace("{INSIDE}", &format!("{} 'broken", f(&c)));
         out.push(Placement {
             name: format!("{name}, file fails on the line"),
             file: format!("{i:03}.conf"),

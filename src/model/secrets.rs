@@ -273,6 +273,15 @@ fn has_enc_word(v: &str) -> bool {
     })
 }
 
+/// Whether a value (decoded) looks like secret material wherever it stands: an `ENC` word
+/// before another word, a PEM block, or a line of key material. `fix` never copies such a
+/// value into a script.
+pub fn is_secret_value(decoded: &str) -> bool {
+    has_enc_word(decoded)
+        || decoded.contains("-----BEGIN")
+        || decoded.split_whitespace().any(is_key_material)
+}
+
 impl Model<'_> {
     /// Spans of every secret value in the file (see the module documentation). Reports mask
     /// these unless asked not to.
@@ -327,6 +336,10 @@ impl Model<'_> {
                 let joined_enc = !raw.starts_with(['"', '\'']) && has_enc_word(&decoded);
                 if secret_attr || after_enc || joined_enc || raw.contains("-----BEGIN") {
                     out.push(v.span);
+                } else if let Some(nl) = raw.find(['\n', '\r']) {
+                    // The lines after the first of a multi-line value: a quote lost in a broken
+                    // backup makes the statements after it part of a value.
+                    out.push(Span::new(v.span.start as usize + nl, v.span.end as usize));
                 }
             }
         }
@@ -351,6 +364,11 @@ mod tests {
         assert!(!r.contains("ABCDEF") && !r.contains("QWERTY") && !r.contains("ZZZZ"));
         assert!(!r.contains("YYYY"), "after ENC: {r}");
         assert!(r.contains("set key-x ok"), "{r}");
+        assert!(
+            is_secret_value("ENC\u{a0}X")
+                && is_secret_value("a ENC b")
+                && !is_secret_value("ENCORE x")
+        );
         // The model reads the same attribute.
         assert!(is_secret_attr(&crate::parse::value::decode("se\\ed")));
     }

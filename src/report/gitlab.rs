@@ -45,7 +45,7 @@ pub fn render(report: &Report<'_>) -> String {
                 "fingerprint": unique(fingerprint(&[f.key_path(), e.status])),
                 "severity": "blocker",
                 "categories": ["Bug Risk"],
-                "location": { "path": f.key_path(), "lines": { "begin": line } },
+                "location": { "path": super::escape(f.key_path()), "lines": { "begin": line } },
             }));
         }
     }
@@ -66,7 +66,7 @@ pub fn render(report: &Report<'_>) -> String {
             "fingerprint": unique(base),
             "severity": severity(f.severity),
             "categories": ["Bug Risk"],
-            "location": { "path": file.key_path(), "lines": { "begin": line } },
+            "location": { "path": super::escape(file.key_path()), "lines": { "begin": line } },
         }));
     }
     let mut s = serde_json::to_string_pretty(&issues).unwrap_or_else(|_| "[]".to_owned());
