@@ -6,11 +6,13 @@ Inputs come from ../shared/tools/gen_fortios.py (cached under target/bench/):
   * a repository of 2,000 backups (50-300 KB each).
 
 Measured (wall time: median of several runs; peak RSS: the largest of the runs):
-  * `fortilint check --format json FILE` against `wc -l FILE`,
-  * `fortilint check --format json REPO/` against `wc -l` over the same files,
+  * `fortilint check --format json FILE` against `wc -l FILE` and against the floor of
+    reading the file (`examples/read_floor.rs`: `std::fs::read` + a memchr line count),
+  * `fortilint check --format json REPO/` against `wc -l` and `cat` over the same files,
   * start-up: `fortilint check` on a small sample, against `wc -l` on it,
   * the Python FortiOS parser pyfgtconflib 0.0.2 (installed from PyPI into a virtualenv
     under target/bench/) on the same 10 MB and 100 MB files, side by side.
+The run ends with the issue-13 targets and whether this run meets them.
 
 Usage: python3 bench/run.py [--quick] [--json OUT]
 Prints a Markdown table (the one in README.md) and writes target/bench/results.json.
@@ -28,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GEN = ROOT.parent / "shared" / "tools" / "gen_fortios.py"
 OUT = ROOT / "target" / "bench"
 BIN = ROOT / "target" / "release" / "fortilint"
+FLOOR = ROOT / "target" / "release" / "examples" / "read_floor"
 
 
 def run(cmd, stdin=None):
@@ -37,6 +40,11 @@ def run(cmd, stdin=None):
     _, status, usage = os.wait4(p.pid, 0)
     elapsed = time.perf_counter() - start
     return elapsed, usage.ru_maxrss * 1024, os.waitstatus_to_exitcode(status)
+
+
+def measure_shell(script, repeat):
+    """Like measure, for a shell pipeline (`cat FILES >/dev/null`)."""
+    return measure(["sh", "-c", script], repeat)
 
 
 def measure(cmd, repeat):
@@ -75,14 +83,16 @@ def main():
     rep = 3 if a.quick else 5
     OUT.mkdir(parents=True, exist_ok=True)
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "read_floor"], cwd=ROOT, check=True)
 
     rows, results = [], {}
     for mb, vdoms in ((1, 0), (10, 0), (100, 4)):
         f = generate(["--size-mb", str(mb), "--vdoms", str(vdoms), "--seed", "1"], OUT / f"gen-{mb}mb.conf")
         size = f.stat().st_size
         wc_t, wc_rss = measure(["wc", "-l", str(f)], rep)
+        floor_t, _ = measure([str(FLOOR), str(f)], rep)
         fl_t, fl_rss = measure([str(BIN), "check", "--format", "json", "--no-progress", str(f)], rep)
-        results[f"{mb}mb"] = {"bytes": size, "wc_s": wc_t, "fortilint_s": fl_t, "fortilint_rss": fl_rss, "wc_rss": wc_rss}
+        results[f"{mb}mb"] = {"bytes": size, "wc_s": wc_t, "floor_s": floor_t, "fortilint_s": fl_t, "fortilint_rss": fl_rss, "wc_rss": wc_rss}
         rows.append((f"`check` {mb} MB backup ({size / 1e6:.1f} MB{', 4 VDOMs' if vdoms else ''})", fl_t, size / fl_t / 1e6, fl_rss, size, wc_t))
 
     repo = OUT / "repo-2000"
@@ -92,8 +102,9 @@ def main():
     files = sorted(str(p) for p in repo.iterdir() if p.is_file())
     repo_bytes = sum(os.path.getsize(p) for p in files)
     wc_t, _ = measure(["wc", "-l", *files], rep)
+    cat_t, _ = measure_shell(f"cat {repo}/* >/dev/null", rep)
     fl_t, fl_rss = measure([str(BIN), "check", "--format", "json", "--no-progress", str(repo)], rep)
-    results["repo"] = {"files": len(files), "bytes": repo_bytes, "wc_s": wc_t, "fortilint_s": fl_t, "fortilint_rss": fl_rss}
+    results["repo"] = {"files": len(files), "bytes": repo_bytes, "wc_s": wc_t, "cat_s": cat_t, "fortilint_s": fl_t, "fortilint_rss": fl_rss}
     rows.append((f"`check` repository, {len(files)} files ({repo_bytes / 1e6:.0f} MB)", fl_t, repo_bytes / fl_t / 1e6, fl_rss, None, wc_t))
 
     small = ROOT / "samples" / "fortios-7.2-single-vdom.conf"
@@ -123,10 +134,29 @@ def main():
         print(f"| {name} | {t * 1e3:.1f} ms | {thr} | {rss_s} | {base_s} | {ratio} |")
     r = results
     print()
-    print(f"files/s on the repository: {r['repo']['files'] / r['repo']['fortilint_s']:.0f}")
+    print("| against | `check` 100 MB | `check` repository |")
+    print("|---|---|---|")
+    big, rp = r["100mb"], r["repo"]
+    print(f"| `wc -l`, same input | {big['fortilint_s'] / big['wc_s']:.1f}x ({big['wc_s'] * 1e3:.1f} ms) | {rp['fortilint_s'] / rp['wc_s']:.1f}x ({rp['wc_s'] * 1e3:.1f} ms) |")
+    print(f"| `fs::read` + memchr floor | {big['fortilint_s'] / big['floor_s']:.1f}x ({big['floor_s'] * 1e3:.1f} ms) | - |")
+    print(f"| `cat` of the same files | - | {rp['fortilint_s'] / rp['cat_s']:.1f}x ({rp['cat_s'] * 1e3:.1f} ms) |")
+    print()
+    files_s = rp["files"] / rp["fortilint_s"]
+    print(f"files/s on the repository: {files_s:.0f}")
     for mb in ((10,) if a.quick else (10, 100)):
         k = f"pyfgtconflib_{mb}mb"
         print(f"fortilint vs pyfgtconflib on {mb} MB: {r[k]['python_s'] / r[k]['fortilint_s']:.1f}x faster")
+    py10 = r["pyfgtconflib_10mb"]["python_s"] / r["pyfgtconflib_10mb"]["fortilint_s"]
+    targets = [
+        ("100 MB backup at most 25x `wc -l`", big["fortilint_s"] / big["wc_s"] <= 25, f"{big['fortilint_s'] / big['wc_s']:.1f}x, {big['bytes'] / big['fortilint_s'] / 1e6:.0f} MB/s"),
+        ("repository at most 4x `cat`", rp["fortilint_s"] / rp["cat_s"] <= 4, f"{rp['fortilint_s'] / rp['cat_s']:.1f}x, {files_s:.0f} files/s"),
+        ("at least 20x pyfgtconflib on 10 MB", py10 >= 20, f"{py10:.1f}x"),
+        ("peak RSS at most 1.5x the 100 MB file", big["fortilint_rss"] / big["bytes"] <= 1.5, f"{big['fortilint_rss'] / big['bytes']:.2f}x"),
+    ]
+    print()
+    for name, ok, got in targets:
+        print(f"target {'met' if ok else 'NOT met'}: {name} ({got})")
+    results["targets"] = {name: {"met": ok, "measured": got} for name, ok, got in targets}
     a.json.write_text(json.dumps(results, indent=2) + "\n")
 
 

@@ -42,6 +42,45 @@ impl Span {
 /// Largest input accepted (spans are `u32`).
 pub const MAX_INPUT: usize = u32::MAX as usize;
 
+/// Most bytes read from one input. The largest real backups are a few hundred megabytes.
+pub const READ_LIMIT: usize = 1 << 30;
+
+/// How much of an input is read before deciding whether it is text at all.
+const SNIFF_LEN: usize = 64 << 10;
+
+/// Reads at most `limit` bytes of `r` (more is [`SourceErrorKind::TooLarge`]). The first
+/// [`SNIFF_LEN`] bytes are judged first: input that is plainly not text (`/dev/zero`, a binary,
+/// an encrypted backup) is refused there, without reading the rest.
+fn read_bounded(
+    path: &Path,
+    r: impl std::io::Read,
+    limit: usize,
+    size: Option<u64>,
+) -> Result<Vec<u8>, SourceError> {
+    use std::io::Read;
+    if size.is_some_and(|n| n > limit as u64) {
+        return Err(SourceError::whole(SourceErrorKind::TooLarge));
+    }
+    let io = |e: std::io::Error| SourceError::whole(SourceErrorKind::Io(e.to_string()));
+    let mut r = r;
+    let capacity = size.map_or(SNIFF_LEN, |n| n as usize + 1).min(limit + 1);
+    let mut buf = Vec::with_capacity(capacity);
+    (&mut r)
+        .take(SNIFF_LEN as u64)
+        .read_to_end(&mut buf)
+        .map_err(io)?;
+    if buf.len() == SNIFF_LEN && mostly_binary(&buf[header_end(&buf)..]) {
+        // Not text: name the problem from the head alone when it shows it.
+        SourceFile::from_bytes(path.to_path_buf(), buf.clone())?;
+    }
+    let rest = (limit + 1).saturating_sub(buf.len()) as u64;
+    (&mut r).take(rest).read_to_end(&mut buf).map_err(io)?;
+    if buf.len() > limit {
+        return Err(SourceError::whole(SourceErrorKind::TooLarge));
+    }
+    Ok(buf)
+}
+
 /// A loaded, validated configuration text.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
@@ -66,7 +105,7 @@ pub enum SourceErrorKind {
     Nul,
     /// Bytes that are not UTF-8 (and the file is not an encrypted backup).
     InvalidUtf8,
-    /// Larger than [`MAX_INPUT`].
+    /// Larger than [`READ_LIMIT`] (or, from memory, [`MAX_INPUT`]).
     TooLarge,
     /// A JSON document (REST API or FortiManager export), not CLI syntax.
     Json,
@@ -130,7 +169,7 @@ impl SourceError {
             }
             SourceErrorKind::Nul => "binary file: NUL byte in the text".to_owned(),
             SourceErrorKind::InvalidUtf8 => "invalid UTF-8 in the text".to_owned(),
-            SourceErrorKind::TooLarge => "file too large (4 GiB or more)".to_owned(),
+            SourceErrorKind::TooLarge => "file too large (more than 1 GiB)".to_owned(),
             SourceErrorKind::Json => {
                 "JSON document: fortilint reads FortiOS CLI backups, not JSON".to_owned()
             }
@@ -177,16 +216,21 @@ impl fmt::Display for SourceError {
 }
 
 impl SourceFile {
-    /// Reads `path` (`-` = stdin) and validates it.
+    /// Reads `path` (`-` = stdin) and validates it. At most [`READ_LIMIT`] bytes are read: an
+    /// endless stream (`/dev/zero`, a pipe that never closes) is refused, not buffered.
     pub fn load(path: &Path) -> Result<SourceFile, SourceError> {
+        let io = |e: std::io::Error| SourceError::whole(SourceErrorKind::Io(e.to_string()));
         let bytes = if path == Path::new("-") {
-            let mut buf = Vec::new();
-            std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf)
-                .map(|_| buf)
-                .map_err(|e| SourceError::whole(SourceErrorKind::Io(e.to_string())))?
+            read_bounded(path, std::io::stdin().lock(), READ_LIMIT, None)?
         } else {
-            std::fs::read(path)
-                .map_err(|e| SourceError::whole(SourceErrorKind::Io(e.to_string())))?
+            let file = std::fs::File::open(path).map_err(io)?;
+            // A regular file's size is known: refuse a huge one before reading a byte of it.
+            let size = file
+                .metadata()
+                .ok()
+                .filter(|m| m.is_file())
+                .map(|m| m.len());
+            read_bounded(path, file, READ_LIMIT, size)?
         };
         SourceFile::from_bytes(path.to_path_buf(), bytes)
     }
@@ -414,9 +458,144 @@ impl LineIndex {
     }
 }
 
+/// Line and column of chosen byte offsets, worked out in one pass over the text, so that the
+/// text can be dropped afterwards (12 bytes per offset).
+#[derive(Clone, Debug, Default)]
+pub struct Positions {
+    /// `(offset, line, column)`, sorted by offset, no duplicates.
+    at: Vec<(u32, u32, u32)>,
+}
+
+impl Positions {
+    /// The positions of `offsets` in `text` (offsets past the end count as the end).
+    pub fn compute(text: &str, mut offsets: Vec<u32>) -> Positions {
+        offsets.sort_unstable();
+        offsets.dedup();
+        let bytes = text.as_bytes();
+        let mut at = Vec::with_capacity(offsets.len());
+        let mut breaks = memchr::memchr2_iter(b'\n', b'\r', bytes).peekable();
+        let (mut line, mut line_start) = (1usize, 0usize);
+        for o in offsets {
+            let end = (o as usize).min(bytes.len());
+            // Move to the line holding `end`: a break before it starts a new line (a CRLF
+            // counts once, at its LF).
+            while let Some(&b) = breaks.peek() {
+                if b >= end {
+                    break;
+                }
+                breaks.next();
+                if bytes[b] == b'\r' && bytes.get(b + 1) == Some(&b'\n') {
+                    continue;
+                }
+                line += 1;
+                line_start = b + 1;
+            }
+            let col = text
+                .get(line_start..end)
+                .map_or(end - line_start, |s| s.chars().count())
+                + 1;
+            at.push((o, line as u32, col as u32));
+        }
+        Positions { at }
+    }
+
+    /// The position of `offset`, if it was computed.
+    pub fn get(&self, offset: u32) -> Option<(usize, usize)> {
+        self.at
+            .binary_search_by_key(&offset, |e| e.0)
+            .ok()
+            .map(|i| (self.at[i].1 as usize, self.at[i].2 as usize))
+    }
+
+    /// Adds the positions of `other`.
+    pub fn merge(&mut self, other: Positions) {
+        if self.at.is_empty() {
+            self.at = other.at;
+            return;
+        }
+        self.at.extend(other.at);
+        self.at.sort_unstable_by_key(|e| e.0);
+        self.at.dedup_by_key(|e| e.0);
+    }
+
+    pub fn len(&self) -> usize {
+        self.at.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.at.is_empty()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A reader that never ends and counts what was taken from it.
+    struct Endless {
+        byte: u8,
+        read: usize,
+    }
+
+    impl std::io::Read for Endless {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            buf.fill(self.byte);
+            self.read += buf.len();
+            Ok(buf.len())
+        }
+    }
+
+    #[test]
+    fn positions_agree_with_the_line_index() {
+        let text = "a\r\nbé c\rd\n\nxyz\r\n\r\né";
+        let all: Vec<u32> = (0..=text.len() as u32 + 2).collect();
+        let p = Positions::compute(text, all.iter().rev().copied().collect());
+        let ix = LineIndex::new(text);
+        for o in all {
+            let want = ix.line_col(text, o as usize);
+            assert_eq!(p.get(o), Some(want), "offset {o}");
+            assert_eq!(byte_line_col(text.as_bytes(), o as usize).0, want.0);
+        }
+        let mut q = Positions::compute(text, vec![1]);
+        q.merge(Positions::compute(text, vec![4, 1]));
+        assert_eq!(q.len(), 2);
+        assert_eq!(q.get(4), Some((2, 2)));
+        assert_eq!(q.get(3), None);
+    }
+
+    #[test]
+    fn endless_input_is_read_with_a_bound() {
+        let p = Path::new("-");
+        // Endless zeros: refused as binary from the head, without reading on.
+        let mut zeros = Endless { byte: 0, read: 0 };
+        let e = read_bounded(p, &mut zeros, 1 << 24, None).unwrap_err();
+        assert_eq!(e.kind, SourceErrorKind::Nul);
+        assert_eq!(e.line_col, Some((1, 1)));
+        assert!(zeros.read <= 2 * SNIFF_LEN, "read {} bytes", zeros.read);
+        // Endless text: read up to the limit, then refused.
+        let mut text = Endless {
+            byte: b'\n',
+            read: 0,
+        };
+        let e = read_bounded(p, &mut text, 1 << 20, None).unwrap_err();
+        assert_eq!(e.kind, SourceErrorKind::TooLarge);
+        assert!(
+            text.read <= (1 << 20) + SNIFF_LEN + 8192,
+            "read {}",
+            text.read
+        );
+        // A regular file larger than the limit is refused before reading.
+        let mut untouched = Endless {
+            byte: b'a',
+            read: 0,
+        };
+        let e = read_bounded(p, &mut untouched, 10, Some(11)).unwrap_err();
+        assert_eq!(e.kind, SourceErrorKind::TooLarge);
+        assert_eq!(untouched.read, 0);
+        // Input within the limit is read whole.
+        let ok = read_bounded(p, &b"config a\nend\n"[..], 14, Some(13)).unwrap();
+        assert_eq!(ok, b"config a\nend\n");
+    }
 
     fn load(bytes: &[u8]) -> Result<SourceFile, SourceError> {
         SourceFile::from_bytes(PathBuf::from("t.conf"), bytes.to_vec())

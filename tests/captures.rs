@@ -27,7 +27,7 @@ fn read(name: &str) -> (Vec<String>, Option<String>, Option<String>, Vec<String>
     }
     assert_eq!(at as usize, src.text.len(), "{name}");
     let m = Model::build(doc);
-    let serials = m.tokens.iter().map(|t| t.serial.clone()).collect();
+    let serials = m.tokens.iter().map(|t| t.serial.to_string()).collect();
     let warnings = m.warnings.iter().map(|w| w.message.clone()).collect();
     (
         serials,

@@ -278,3 +278,25 @@ fn selecting_a_migration_only_rule_without_migration_says_so() {
         );
     }
 }
+
+#[test]
+fn endless_inputs_are_refused_not_buffered() {
+    // `/dev/zero` as a path and as stdin: named as binary from its first bytes; the run ends.
+    let out = fortilint()
+        .args(["check", "--format", "json", "/dev/zero"])
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .code(2);
+    let v = json(&out.get_output().stdout);
+    assert_eq!(v["files"][0]["status"], "parse-error", "{v}");
+    let stdin = std::fs::File::open("/dev/zero").unwrap();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("fortilint"))
+        .args(["check", "-"])
+        .stdin(stdin)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("NUL byte"), "{text}");
+}

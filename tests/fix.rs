@@ -729,7 +729,7 @@ fn shared_phone_is_reprovisioned_only_when_named() {
     let serial = model
         .tokens
         .iter()
-        .find(|t| t.reg_id.is_some())
+        .find(|t| t.reg_id().is_some())
         .unwrap()
         .serial
         .clone();

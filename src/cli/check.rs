@@ -180,9 +180,11 @@ fn check_one(
     let mut findings = Vec::new();
     let mut facts = None;
     let stdin = session.path(i).as_os_str() == "-";
+    // Token facts compare files (FTK012); one file has nothing to compare with.
+    let cross_file = session.inputs.len() > 1;
     let keep = match &model {
         Some(m) if context => {
-            let f = FileFacts::from_model(i, m);
+            let f = FileFacts::from_model_with(i, m, cross_file);
             let offsets: Vec<u32> = f
                 .tokens
                 .iter()
@@ -199,7 +201,7 @@ fn check_one(
         }
         Some(m) => {
             findings = session.file_findings(i, m, &args.rules, now);
-            let f = FileFacts::from_model(i, m);
+            let f = FileFacts::from_model_with(i, m, cross_file);
             let keep = human && (stdin || !findings.is_empty() || !file.warnings.is_empty());
             if keep {
                 file.secrets = m.secret_spans();

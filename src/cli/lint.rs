@@ -146,7 +146,7 @@ pub fn marker_warnings(m: &Model<'_>) -> Vec<crate::parse::Warning> {
     let comments = m
         .tokens
         .iter()
-        .filter_map(|t| t.comments.as_ref())
+        .filter_map(|t| t.comments())
         .chain(m.users.iter().filter_map(|u| u.comments.as_ref()))
         .chain(m.admins.iter().filter_map(|a| a.comments.as_ref()));
     let mut out = Vec::new();

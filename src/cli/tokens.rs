@@ -179,7 +179,7 @@ fn rows<'a>(
                 license: t.license.as_ref().map(|l| l.value.as_str()),
                 status: if t.is_locked() { "lock" } else { "active" },
                 state: t.state(now),
-                seeded: t.seed.is_some(),
+                seeded: t.seed().is_some(),
                 holders: t
                     .holders
                     .iter()

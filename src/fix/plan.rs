@@ -226,7 +226,9 @@ impl Plan {
     /// Builds the plan of `file` from the run's (already filtered) findings.
     pub fn build(model: &Model<'_>, file: usize, findings: &[Finding], opts: &PlanOptions) -> Plan {
         let mut plan = Plan::default();
-        let wanted = |i: usize| opts.only.is_empty() || opts.only.contains(&model.tokens[i].serial);
+        let wanted = |i: usize| {
+            opts.only.is_empty() || opts.only.iter().any(|s| *s == model.tokens[i].serial)
+        };
 
         // 1. Intents of this file, per token (first intent of each kind wins).
         let mut licence_tokens: BTreeSet<usize> = BTreeSet::new();
@@ -270,7 +272,7 @@ impl Plan {
                 }
                 Intent::ReissueToHolder { .. } => {
                     // Only a human knows whose phone it is: only when named with --token.
-                    if opts.only.contains(&model.tokens[i].serial) {
+                    if opts.only.iter().any(|s| *s == model.tokens[i].serial) {
                         provisions.entry(i).or_insert(ProvisionWhy::SharedPhone);
                     } else if f.severity >= crate::rules::Severity::Warning {
                         plan.skip(
@@ -454,10 +456,12 @@ impl Plan {
             .filter(|&a| is_super_admin(model, a))
             .filter(|&a| {
                 !has_two_factor(model, a)
-                    || model.admins[a]
-                        .fortitoken
-                        .as_ref()
-                        .is_some_and(|t| !model.tokens_named(&t.value).iter().any(|&i| touched(i)))
+                    || model.admins[a].fortitoken.as_ref().is_some_and(|t| {
+                        !model
+                            .tokens_named(&t.value)
+                            .iter()
+                            .any(|&i| touched(i as usize))
+                    })
             })
             .collect();
         let supers_touched = admin_tokens.keys().any(|&a| is_super_admin(model, a));
@@ -516,7 +520,7 @@ impl Plan {
                     g.renamed.push(new.clone());
                     new
                 } else {
-                    Some(t.serial.clone())
+                    Some(t.serial.to_string())
                 };
                 for h in &t.holders {
                     plan.reassign.push(Reassign {

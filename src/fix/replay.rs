@@ -97,8 +97,8 @@ impl Interpreter {
             .iter()
             .map(|t| Known {
                 scope: scope_key(&model.scopes[t.scope].kind),
-                serial: t.serial.clone(),
-                licence: t.license.as_ref().map(|l| l.value.clone()),
+                serial: t.serial.to_string(),
+                licence: t.license.as_ref().map(|l| l.value.to_string()),
                 trial: t.trial,
             })
             .collect();

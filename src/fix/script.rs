@@ -140,7 +140,7 @@ pub fn reassigned_serial(m: &Model<'_>, plan: &Plan, token: usize) -> Option<Str
         Some(&(g, k)) if plan.groups[g].new_serials => {
             plan.groups[g].renamed.get(k).cloned().flatten()
         }
-        _ => Some(m.tokens[token].serial.clone()),
+        _ => Some(m.tokens[token].serial.to_string()),
     }
 }
 
@@ -596,7 +596,7 @@ pub fn render(m: &Model<'_>, plan: &Plan, info: &ScriptInfo<'_>) -> Script {
                 .iter()
                 .filter_map(|&i| {
                     let t = &m.tokens[i];
-                    let c = t.comments.as_ref()?;
+                    let c = t.comments()?;
                     if crate::model::secrets::is_secret_value(&c.value) {
                         return None;
                     }

@@ -93,7 +93,11 @@ pub struct Model<'a> {
     pub warnings: Vec<Warning>,
     /// Lookups that keep every stage linear in the number of objects.
     scope_index: HashMap<ScopeKind, ScopeId>,
-    token_index: HashMap<String, Vec<usize>>,
+    /// Token indices sorted by serial (then by index): 4 bytes a token, binary-searched.
+    token_index: Vec<u32>,
+    /// Top-level blocks of every scope by `config` path, in scope order then file order: each
+    /// path is spelt once, when the model is built, not at every lookup.
+    block_index: HashMap<String, Vec<(ScopeId, NodeId)>>,
     holder_index: HashMap<String, Vec<Holder>>,
     /// Runtime evidence: the diagnostic output in this file (origins with an empty path) and
     /// any `--evidence` files merged in with [`Evidence::merge`].
@@ -150,13 +154,15 @@ impl<'a> Model<'a> {
             script_statements: Vec::new(),
             warnings: doc.warnings.clone(),
             scope_index: HashMap::new(),
-            token_index: HashMap::new(),
+            token_index: Vec::new(),
+            block_index: HashMap::new(),
             holder_index: HashMap::new(),
             evidence: Evidence::default(),
             doc,
         };
         m.evidence = m.own_evidence();
         m.collect_scopes();
+        m.index_blocks();
         m.collect_objects();
         m.resolve_holders();
         m.collect_scripts();
@@ -186,7 +192,7 @@ impl<'a> Model<'a> {
             self.system_global
                 .as_ref()
                 .and_then(|g| g.hostname.as_ref())
-                .map(|a| a.value.clone())
+                .map(|a| a.value.to_string())
         });
         self.evidence
             .unit_for(self.header.serial.as_deref(), hostname.as_deref())
@@ -205,8 +211,8 @@ impl<'a> Model<'a> {
     }
 
     /// The tokens (indices into [`Model::tokens`]) with this serial, in any scope.
-    pub fn tokens_named(&self, serial: &str) -> &[usize] {
-        self.token_index.get(serial).map_or(&[], Vec::as_slice)
+    pub fn tokens_named(&self, serial: &str) -> &[u32] {
+        named_in(&self.tokens, &self.token_index, serial)
     }
 
     /// The users and admins with this name.
@@ -267,15 +273,20 @@ impl<'a> Model<'a> {
 
     /// Top-level blocks with the given path, with their scope.
     pub fn blocks(&self, path: &str) -> Vec<(ScopeId, NodeId)> {
-        let mut out = Vec::new();
+        self.block_index.get(path).cloned().unwrap_or_default()
+    }
+
+    fn index_blocks(&mut self) {
+        let mut index: HashMap<String, Vec<(ScopeId, NodeId)>> = HashMap::new();
         for (s, scope) in self.scopes.iter().enumerate() {
             for &b in &scope.blocks {
-                if self.doc.config_path(b) == path {
-                    out.push((s, b));
-                }
+                index
+                    .entry(self.doc.config_path(b))
+                    .or_default()
+                    .push((s, b));
             }
         }
-        out
+        self.block_index = index;
     }
 
     /// The `edit` entries of a table block.
@@ -388,10 +399,13 @@ impl<'a> Model<'a> {
     }
 
     fn resolve_holders(&mut self) {
-        let mut index: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, t) in self.tokens.iter().enumerate() {
-            index.entry(t.serial.clone()).or_default().push(i);
-        }
+        let mut index: Vec<u32> = (0..self.tokens.len() as u32).collect();
+        // Stable: tokens of one serial stay in file order.
+        index.sort_by(|&a, &b| {
+            self.tokens[a as usize]
+                .serial
+                .cmp(&self.tokens[b as usize].serial)
+        });
         let mut names: HashMap<String, Vec<Holder>> = HashMap::new();
         for (index, u) in self.users.iter().enumerate() {
             names.entry(u.name.clone()).or_default().push(Holder {
@@ -407,13 +421,14 @@ impl<'a> Model<'a> {
         }
         self.holder_index = names;
         self.token_index = index;
-        let by_serial = &self.token_index;
+        let by_serial = |serial: &str| named_in(&self.tokens, &self.token_index, serial);
         let mut links: Vec<(usize, Holder)> = Vec::new();
         for (i, u) in self.users.iter().enumerate() {
             let Some(serial) = u.fortitoken.as_ref() else {
                 continue;
             };
-            for &t in by_serial.get(serial.value.as_str()).into_iter().flatten() {
+            for &t in by_serial(&serial.value) {
+                let t = t as usize;
                 if self.user_sees(u.scope, self.tokens[t].scope) {
                     links.push((
                         t,
@@ -429,9 +444,9 @@ impl<'a> Model<'a> {
             let Some(serial) = a.fortitoken.as_ref() else {
                 continue;
             };
-            for &t in by_serial.get(serial.value.as_str()).into_iter().flatten() {
+            for &t in by_serial(&serial.value) {
                 links.push((
-                    t,
+                    t as usize,
                     Holder {
                         kind: HolderKind::Admin,
                         index: i,
@@ -439,8 +454,10 @@ impl<'a> Model<'a> {
                 ));
             }
         }
-        for (t, h) in links {
-            self.tokens[t].holders.push(h);
+        // Stable: each token's holders stay users first, in file order, then admins.
+        links.sort_by_key(|&(t, _)| t);
+        for group in links.chunk_by(|a, b| a.0 == b.0) {
+            self.tokens[group[0].0].holders = group.iter().map(|&(_, h)| h).collect();
         }
     }
 
@@ -571,6 +588,14 @@ pub fn activation_bug_1218458(v: (u32, u32, u32)) -> bool {
     v == (7, 4, 11) || (v.0 == 7 && v.1 == 6 && (3..=6).contains(&v.2))
 }
 
+/// The stretch of `index` (token indices sorted by serial) whose tokens have `serial`.
+fn named_in<'i>(tokens: &[Token], index: &'i [u32], serial: &str) -> &'i [u32] {
+    let key = |&i: &u32| tokens[i as usize].serial.as_str();
+    let lo = index.partition_point(|i| key(i) < serial);
+    let hi = lo + index[lo..].partition_point(|i| key(i) == serial);
+    &index[lo..hi]
+}
+
 /// Entries with more attributes than this get a hash index in [`Model::attrs`].
 const ATTR_INDEX_FROM: usize = 24;
 
@@ -597,13 +622,11 @@ impl Attrs<'_, '_> {
     /// The attribute's first value, decoded, with its statement.
     pub fn get(&self, name: &str) -> Option<Attr> {
         let node = self.node(name)?;
-        let value = self
-            .model
-            .doc
-            .set_value(node)
-            .unwrap_or_default()
-            .into_owned();
-        Some(Attr { node, value })
+        let value = self.model.doc.set_value(node).unwrap_or_default();
+        Some(Attr {
+            node,
+            value: value.as_ref().into(),
+        })
     }
 
     /// Like [`Attrs::get`], but a value printed empty (`''` or `""`, as `show
@@ -694,7 +717,7 @@ end
         assert_eq!(m.tokens.len(), 3);
         let t1 = &m.tokens[0];
         assert_eq!(m.vdom(t1.scope), Some("root"));
-        assert!(t1.trial && t1.seed.is_some() && t1.activation_code.is_some());
+        assert!(t1.trial && t1.seed().is_some() && t1.activation_code().is_some());
         assert_eq!(t1.kind, TokenKind::Mobile);
         assert_eq!(t1.state(2000), TokenState::Expired);
         assert_eq!(t1.state(500), TokenState::Pending);

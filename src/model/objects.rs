@@ -1,6 +1,7 @@
 //! Typed views of the objects FortiToken depends on. Each keeps the node ids of its entry and
 //! of every attribute it read, for labels and span edits.
 
+use compact_str::CompactString;
 use serde::Serialize;
 
 use super::{Model, ScopeId};
@@ -10,7 +11,8 @@ use crate::parse::NodeId;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Attr {
     pub node: NodeId,
-    pub value: String,
+    /// Inline up to 24 bytes (serials, licences, statuses, names): no allocation for most.
+    pub value: CompactString,
 }
 
 /// Token families, from the serial number.
@@ -133,10 +135,12 @@ impl HolderView<'_> {
     }
 }
 
-/// One entry of `config user fortitoken`.
+/// One entry of `config user fortitoken`. Attributes most entries lack live in a side box
+/// ([`TokenExtra`], read through the accessors), so that a table of a million tokens stays
+/// small.
 #[derive(Clone, Debug)]
 pub struct Token {
-    pub serial: String,
+    pub serial: CompactString,
     /// The `edit "<serial>"` statement.
     pub entry: NodeId,
     pub scope: ScopeId,
@@ -144,6 +148,14 @@ pub struct Token {
     pub license: Option<Attr>,
     /// The licence is a free trial (`FTMTRIAL…`).
     pub trial: bool,
+    /// The users and admins naming this token.
+    pub holders: Box<[Holder]>,
+    extra: Option<Box<TokenExtra>>,
+}
+
+/// The attributes of a token entry that most entries do not set.
+#[derive(Clone, Debug, Default)]
+pub struct TokenExtra {
     pub status: Option<Attr>,
     /// The `set seed` statement. The seed itself is a secret and is never read.
     pub seed: Option<NodeId>,
@@ -154,12 +166,23 @@ pub struct Token {
     pub reg_id: Option<Attr>,
     pub os_ver: Option<Attr>,
     pub comments: Option<Attr>,
-    pub holders: Vec<Holder>,
+}
+
+impl TokenExtra {
+    fn is_empty(&self) -> bool {
+        self.status.is_none()
+            && self.seed.is_none()
+            && self.activation_code.is_none()
+            && self.activation_expire.is_none()
+            && self.reg_id.is_none()
+            && self.os_ver.is_none()
+            && self.comments.is_none()
+    }
 }
 
 impl Token {
     pub(super) fn read(m: &Model<'_>, scope: ScopeId, entry: NodeId) -> Token {
-        let serial = m.doc.name(entry).into_owned();
+        let serial = CompactString::from(m.doc.name(entry).as_ref());
         let a = m.attrs(entry);
         // `show full-configuration` prints every default: `''` / `""` is absent.
         let present = |name: &str| a.present(name);
@@ -169,12 +192,7 @@ impl Token {
             let secs = at.value.trim().parse::<u32>().map_or(0, u64::from);
             (at.node, secs)
         });
-        Token {
-            kind: TokenKind::from_serial(&serial),
-            trial: license
-                .as_ref()
-                .is_some_and(|l| l.value.starts_with("FTMTRIAL")),
-            license,
+        let extra = TokenExtra {
             status: present("status"),
             // Secret values are only looked at to tell `''` from a value; never kept.
             seed: present("seed").map(|v| v.node),
@@ -183,37 +201,94 @@ impl Token {
             reg_id: present("reg-id"),
             os_ver: present("os-ver"),
             comments: present("comments"),
-            holders: Vec::new(),
+        };
+        Token {
+            kind: TokenKind::from_serial(&serial),
+            trial: license
+                .as_ref()
+                .is_some_and(|l| l.value.starts_with("FTMTRIAL")),
+            license,
+            holders: Box::default(),
+            extra: (!extra.is_empty()).then(|| Box::new(extra)),
             serial,
             entry,
             scope,
         }
     }
 
+    /// The attributes most entries lack (all absent when the entry sets none).
+    fn extra(&self) -> &TokenExtra {
+        static NONE: TokenExtra = TokenExtra {
+            status: None,
+            seed: None,
+            activation_code: None,
+            activation_expire: None,
+            reg_id: None,
+            os_ver: None,
+            comments: None,
+        };
+        self.extra.as_deref().unwrap_or(&NONE)
+    }
+
+    /// `set status`.
+    pub fn status(&self) -> Option<&Attr> {
+        self.extra().status.as_ref()
+    }
+
+    /// The `set seed` statement (the seed itself is never read).
+    pub fn seed(&self) -> Option<NodeId> {
+        self.extra().seed
+    }
+
+    /// The `set activation-code` statement (the code itself is never read).
+    pub fn activation_code(&self) -> Option<NodeId> {
+        self.extra().activation_code
+    }
+
+    /// `set activation-expire`: its statement and Unix seconds (`0`: nothing pending).
+    pub fn activation_expire(&self) -> Option<(NodeId, u64)> {
+        self.extra().activation_expire
+    }
+
+    /// `set reg-id`: the registration id of the phone that activated the token.
+    pub fn reg_id(&self) -> Option<&Attr> {
+        self.extra().reg_id.as_ref()
+    }
+
+    /// `set os-ver`: the operating system of that phone.
+    pub fn os_ver(&self) -> Option<&Attr> {
+        self.extra().os_ver.as_ref()
+    }
+
+    /// `set comments`.
+    pub fn comments(&self) -> Option<&Attr> {
+        self.extra().comments.as_ref()
+    }
+
     /// `set status lock`.
     pub fn is_locked(&self) -> bool {
-        self.status.as_ref().is_some_and(|s| s.value == "lock")
+        self.status().is_some_and(|s| s.value == "lock")
     }
 
     /// Seed, activation code or registration id present.
     pub fn has_activation_data(&self) -> bool {
-        self.seed.is_some() || self.activation_code.is_some() || self.reg_id.is_some()
+        self.seed().is_some() || self.activation_code().is_some() || self.reg_id().is_some()
     }
 
     /// State that FortiGuard bound to the unit that wrote the backup: a seed, a registered
     /// phone (`reg-id`/`os-ver`) or a started provisioning (activation code or expiry).
     pub fn unit_bound(&self) -> bool {
-        self.seed.is_some() || self.phone_registered() || self.provisioning_started()
+        self.seed().is_some() || self.phone_registered() || self.provisioning_started()
     }
 
     /// A phone app registered the token (`reg-id` or `os-ver`).
     pub fn phone_registered(&self) -> bool {
-        self.reg_id.is_some() || self.os_ver.is_some()
+        self.reg_id().is_some() || self.os_ver().is_some()
     }
 
     /// Provisioning started: an activation code or a pending deadline.
     pub fn provisioning_started(&self) -> bool {
-        self.activation_code.is_some() || self.expiry().is_some()
+        self.activation_code().is_some() || self.expiry().is_some()
     }
 
     /// A FortiToken-200CD (`FTK211…`): offline, seeds on CD, no lock reset (KB 194435).
@@ -231,7 +306,7 @@ impl Token {
 
     /// The activation deadline, when one is pending (`activation-expire` other than 0).
     pub fn expiry(&self) -> Option<u64> {
-        self.activation_expire.map(|(_, t)| t).filter(|&t| t != 0)
+        self.activation_expire().map(|(_, t)| t).filter(|&t| t != 0)
     }
 
     /// The activation deadline passed with no phone registered (most likely `provision
@@ -252,7 +327,7 @@ impl Token {
             TokenState::Expired
         } else if self.provisioning_started() {
             TokenState::Pending
-        } else if self.seed.is_some() {
+        } else if self.seed().is_some() {
             TokenState::Seeded
         } else {
             TokenState::Available

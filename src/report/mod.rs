@@ -12,13 +12,12 @@ pub mod sarif;
 
 use std::borrow::Cow;
 use std::cell::OnceCell;
-use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use crate::parse::Warning;
 use crate::rules::{Finding, Severity};
-use crate::source::{LineIndex, Span};
+use crate::source::{LineIndex, Positions, Span};
 
 /// Facts about a unit for the JSON `files[]` entry.
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
@@ -52,7 +51,7 @@ pub struct ReportFile<'a> {
     pub text: Option<Cow<'a, str>>,
     /// Line and column of offsets worked out while the text was at hand (directory runs drop
     /// the text of files that need no snippet).
-    pub positions: BTreeMap<u32, (usize, usize)>,
+    pub positions: Positions,
     /// Spans of secret values in `text`, masked in every snippet.
     pub secrets: Vec<Span>,
     pub facts: Option<UnitFacts>,
@@ -71,7 +70,7 @@ impl<'a> ReportFile<'a> {
         ReportFile {
             path,
             text,
-            positions: BTreeMap::new(),
+            positions: Positions::default(),
             secrets: Vec::new(),
             facts: None,
             error: None,
@@ -90,19 +89,21 @@ impl<'a> ReportFile<'a> {
 
     /// 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
-        if let Some(&p) = self.positions.get(&offset) {
+        if let Some(p) = self.positions.get(offset) {
             return p;
         }
         self.lines()
             .line_col(self.text.as_deref().unwrap_or(""), offset as usize)
     }
 
-    /// Works out the positions of `offsets` now, so that the text can be dropped.
+    /// Works out the positions of `offsets` now, in one pass over the text, so that the text
+    /// can be dropped.
     pub fn remember_positions(&mut self, offsets: impl IntoIterator<Item = u32>) {
-        for o in offsets {
-            let p = self.line_col(o);
-            self.positions.insert(o, p);
-        }
+        let Some(text) = self.text.as_deref() else {
+            return;
+        };
+        let p = Positions::compute(text, offsets.into_iter().collect());
+        self.positions.merge(p);
     }
 
     /// The same entry owning what it keeps: the text only if `keep_text` (the line index goes;

@@ -46,7 +46,7 @@ impl Rule for ActivationExpired {
             };
             let window = ftm_expiry_hours(m) * 3600;
             for (i, t) in m.tokens.iter().enumerate() {
-                let Some((node, at)) = t.activation_expire else {
+                let Some((node, at)) = t.activation_expire() else {
                     continue;
                 };
                 if t.activation_expired(cx.now) {

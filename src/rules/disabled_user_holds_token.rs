@@ -54,7 +54,7 @@ impl Rule for DisabledUserHoldsToken {
                 f.vdom = m.vdom(u.scope).map(str::to_owned);
                 f.object = format!("user local/{}", u.name);
                 f.user = Some(u.name.clone());
-                f.token = Some(token.value.clone());
+                f.token = Some(token.value.to_string());
                 out.push(f);
             }
         }

@@ -90,7 +90,7 @@ impl Rule for DuplicateRegId {
             };
             let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
             for (i, t) in m.tokens.iter().enumerate() {
-                if let Some(r) = &t.reg_id {
+                if let Some(r) = t.reg_id() {
                     groups.entry(r.value.as_str()).or_default().push(i);
                 }
             }
@@ -123,7 +123,7 @@ impl Rule for DuplicateRegId {
                         .filter(|&&j| j != i)
                         .filter_map(|&j| {
                             let o = &m.tokens[j];
-                            o.reg_id.as_ref().map(|r| {
+                            o.reg_id().map(|r| {
                                 b.label(r.node, format!("same phone registration on {}", o.serial))
                             })
                         })
@@ -133,7 +133,7 @@ impl Rule for DuplicateRegId {
                 if identities(&people) <= 1 {
                     // One person with several accounts: normal (FTK005 forbids sharing one token).
                     let first = &m.tokens[group[0]];
-                    let Some(reg) = &first.reg_id else { continue };
+                    let Some(reg) = first.reg_id() else { continue };
                     let who = people.first().map_or("nobody".to_owned(), Person::label);
                     let mut f = b.at(
                         reg.node,
@@ -158,7 +158,7 @@ impl Rule for DuplicateRegId {
                 let who: Vec<String> = people.iter().map(Person::label).collect();
                 for &i in &group {
                     let t = &m.tokens[i];
-                    let Some(reg) = &t.reg_id else { continue };
+                    let Some(reg) = t.reg_id() else { continue };
                     let mut f = b.at(
                         reg.node,
                         "one phone, several people",

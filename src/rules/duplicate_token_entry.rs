@@ -1,7 +1,5 @@
 //! FTK013: the same serial twice in one table, or defined in two VDOMs.
 
-use std::collections::HashMap;
-
 use super::{Context, Finding, FindingBuilder, Fixable, Level, Rule, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
@@ -29,12 +27,12 @@ impl Rule for DuplicateTokenEntry {
                 file,
                 model: m,
             };
-            let mut first: HashMap<&str, usize> = HashMap::new();
             for (i, t) in m.tokens.iter().enumerate() {
-                let Some(&j) = first.get(t.serial.as_str()) else {
-                    first.insert(&t.serial, i);
+                // The first token of this serial, in file order.
+                let j = m.tokens_named(&t.serial)[0] as usize;
+                if j == i {
                     continue;
-                };
+                }
                 let o = &m.tokens[j];
                 let (label, message) = if o.scope == t.scope {
                     (

@@ -55,12 +55,19 @@ fn ha_group(m: &Model<'_>) -> Option<String> {
     let name = a.get("group-name").map(|v| v.value).unwrap_or_default();
     let id = a
         .get("group-id")
-        .map_or_else(|| "0".to_owned(), |v| v.value);
+        .map_or_else(|| "0".to_owned(), |v| v.value.to_string());
     Some(format!("{name}/{id}"))
 }
 
 impl FileFacts {
     pub fn from_model(file: usize, m: &Model<'_>) -> FileFacts {
+        FileFacts::from_model_with(file, m, true)
+    }
+
+    /// [`FileFacts::from_model`], with the per-token facts only if `tokens`: they serve to
+    /// compare files (FTK012), so a run over one file leaves them out (on a backup with a
+    /// million tokens they would double the memory).
+    pub fn from_model_with(file: usize, m: &Model<'_>, tokens: bool) -> FileFacts {
         let span = |n| m.doc.node(n).content;
         FileFacts {
             file,
@@ -70,15 +77,19 @@ impl FileFacts {
             tokens: m
                 .tokens
                 .iter()
+                .filter(|_| tokens)
                 .map(|t| TokenFact {
-                    serial: t.serial.clone(),
+                    serial: t.serial.to_string(),
                     vdom: m.vdom(t.scope).map(str::to_owned),
                     entry: span(t.entry),
-                    licence: t.license.as_ref().map(|l| (l.value.clone(), span(l.node))),
+                    licence: t
+                        .license
+                        .as_ref()
+                        .map(|l| (l.value.to_string(), span(l.node))),
                     trial: t.trial,
                     hardware: t.kind == crate::model::TokenKind::Hardware,
                     ignores: t
-                        .comments
+                        .comments()
                         .as_ref()
                         .map(|c| {
                             ignored_by_comment(&c.value)
@@ -95,7 +106,7 @@ impl FileFacts {
                 .filter(|c| c.manages_config())
                 .map(|c| FortiManagerFact {
                     span: span(c.kind.as_ref().map_or(c.node, |k| k.node)),
-                    fmg: c.fmg.as_ref().map(|f| f.value.clone()),
+                    fmg: c.fmg.as_ref().map(|f| f.value.to_string()),
                 }),
         }
     }

@@ -42,9 +42,9 @@ impl Rule for HardwareTokenActivationBug {
             for t in m.tokens.iter().filter(|t| {
                 t.kind == TokenKind::Hardware
                     && !t.serial.starts_with("FTK211")
-                    && (t.seed.is_none() || cx.migration(file))
+                    && (t.seed().is_none() || cx.migration(file))
             }) {
-                let when = if t.seed.is_none() {
+                let when = if t.seed().is_none() {
                     "still needs activation"
                 } else {
                     "must be activated again after the move"

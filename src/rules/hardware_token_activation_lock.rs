@@ -33,7 +33,7 @@ impl Rule for HardwareTokenActivationLock {
                 .tokens
                 .iter()
                 .enumerate()
-                .filter(|(_, t)| t.kind == TokenKind::Hardware && t.seed.is_none())
+                .filter(|(_, t)| t.kind == TokenKind::Hardware && t.seed().is_none())
             {
                 let mut f = if t.is_offline_hardware() {
                     let mut f = b.at(

@@ -32,7 +32,7 @@ impl Rule for LockedTokenAssigned {
                 .iter()
                 .filter(|t| t.is_locked() && !t.holders.is_empty())
             {
-                let Some(status) = &t.status else { continue };
+                let Some(status) = t.status() else { continue };
                 let mut f = b.at(
                     status.node,
                     "locked",

@@ -159,7 +159,7 @@ impl FindingBuilder<'_, '_> {
     pub fn for_token(&self, mut f: Finding, t: &Token) -> Finding {
         f.vdom = self.model.vdom(t.scope).map(str::to_owned);
         f.object = format!("user fortitoken/{}", t.serial);
-        f.token = Some(t.serial.clone());
+        f.token = Some(t.serial.to_string());
         f
     }
 
@@ -359,7 +359,7 @@ pub fn suppressed_by_comment(m: &Model<'_>, f: &Finding) -> bool {
     if let Some(serial) = &f.token
         && m.tokens_named(serial)
             .iter()
-            .any(|&i| hit(m.tokens[i].comments.as_ref()))
+            .any(|&i| hit(m.tokens[i as usize].comments()))
     {
         return true;
     }

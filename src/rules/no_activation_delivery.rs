@@ -69,7 +69,7 @@ impl Rule for NoActivationDelivery {
                     f.vdom = m.vdom(v.scope).map(str::to_owned);
                     f.object = v.object();
                     f.user = Some(v.name.to_owned());
-                    f.token = Some(t.serial.clone());
+                    f.token = Some(t.serial.to_string());
                     out.push(f);
                 }
             }

@@ -46,7 +46,7 @@ impl Rule for NoBreakGlassAdmin {
             let method = |a: &crate::model::Admin| {
                 a.two_factor
                     .as_ref()
-                    .map_or(String::new(), |t| t.value.clone())
+                    .map_or(String::new(), |t| t.value.to_string())
             };
             let (first, rest) = supers.split_first().expect("not empty");
             let message = if supers.len() == 1 {

@@ -35,7 +35,7 @@ impl Rule for PrivateDataEncryptionMigration {
                 file,
                 model: m,
             };
-            let seeded = m.tokens.iter().filter(|t| t.seed.is_some()).count();
+            let seeded = m.tokens.iter().filter(|t| t.seed().is_some()).count();
             let mut message = String::from(
                 "private-data-encryption is enabled: the `ENC` secrets of this backup are encrypted with this unit's private key and cannot be decrypted on other hardware without it",
             );

@@ -22,16 +22,16 @@ pub struct SeededTokenMigration;
 
 /// The statement that shows the unit-bound state, and what it is.
 fn evidence(t: &Token) -> Option<(NodeId, &'static str)> {
-    if let Some(n) = t.seed {
+    if let Some(n) = t.seed() {
         return Some((n, "seed bound to the old unit"));
     }
-    if let Some(r) = t.reg_id.as_ref().or(t.os_ver.as_ref()) {
+    if let Some(r) = t.reg_id().or(t.os_ver()) {
         return Some((r.node, "phone registered via the old unit"));
     }
-    if let Some(n) = t.activation_code {
+    if let Some(n) = t.activation_code() {
         return Some((n, "activation started on the old unit"));
     }
-    t.activation_expire
+    t.activation_expire()
         .filter(|&(_, at)| at != 0)
         .map(|(n, _)| (n, "activation started on the old unit"))
 }
@@ -53,7 +53,7 @@ impl Rule for SeededTokenMigration {
                     continue;
                 }
                 let mut f = match (t.kind, evidence(t)) {
-                    (TokenKind::Hardware, _) if t.seed.is_none() => continue,
+                    (TokenKind::Hardware, _) if t.seed().is_none() => continue,
                     (TokenKind::Hardware, Some((node, _))) if t.is_offline_hardware() => {
                         let mut f = b.at(
                             node,
@@ -141,7 +141,7 @@ impl Rule for SeededTokenMigration {
 /// `a seed, a registered phone` …
 fn bound_what(t: &Token) -> String {
     let mut parts = Vec::new();
-    if t.seed.is_some() {
+    if t.seed().is_some() {
         parts.push("a seed");
     }
     if t.phone_registered() {

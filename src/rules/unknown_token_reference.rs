@@ -48,7 +48,7 @@ impl Rule for UnknownTokenReference {
                         && (v.kind == HolderKind::Admin || m.user_sees(v.scope, t.scope))
                 };
                 let named = m.tokens_named(&ft.value);
-                if named.iter().any(|&i| visible(&&m.tokens[i])) {
+                if named.iter().any(|&i| visible(&&m.tokens[i as usize])) {
                     continue;
                 }
                 let (message, help) = match v.kind {
@@ -88,7 +88,7 @@ impl Rule for UnknownTokenReference {
                     message,
                     help,
                 );
-                if let Some(t) = named.first().map(|&i| &m.tokens[i]) {
+                if let Some(t) = named.first().map(|&i| &m.tokens[i as usize]) {
                     f.related.push(b.label(
                         t.entry,
                         format!("defined in {} only", m.scopes[t.scope].label()),
@@ -97,7 +97,7 @@ impl Rule for UnknownTokenReference {
                 f.vdom = m.vdom(v.scope).map(str::to_owned);
                 f.object = v.object();
                 f.user = Some(v.name.to_owned());
-                f.token = Some(ft.value.clone());
+                f.token = Some(ft.value.to_string());
                 out.push(f);
             }
         }
