@@ -193,6 +193,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn toml_errors_never_echo_the_line() {
+        // A backup given as --config: named as such, located, no line quoted.
+        let backup = "#config-version=FGT60F-7.2.8-FW-build1639-240313\nconfig user local\n    edit \"a\"\n        set passwd ENC SECRETVALUE1\n";
+        let e = Config::parse(backup, Some(Path::new("b.conf"))).unwrap_err();
+        assert!(
+            e.starts_with("b.conf:2:") && e.contains("FortiOS configuration"),
+            "{e}"
+        );
+        assert!(
+            !e.contains("SECRETVALUE1") && !e.contains("user local"),
+            "{e}"
+        );
+        // A value of the wrong type is not quoted either.
+        let e = Config::parse("migration = \"SECRETVALUE2\"\n", None).unwrap_err();
+        assert!(
+            e.starts_with("<config>:1:") && !e.contains("SECRETVALUE2"),
+            "{e}"
+        );
+        let e = Config::parse("[rules]\nFTK014 = \"loud\"\n", None).unwrap_err();
+        assert!(e.starts_with("<config>:2:"), "{e}");
+    }
+
+    #[test]
     fn reads_a_full_config() {
         let c = Config::parse(
             "migration = true\n[rules]\nFTK014 = \"off\"\nno-activation-delivery = \"error\"\n\

@@ -645,6 +645,24 @@ mod tests {
     use crate::source::Span;
 
     #[test]
+    fn shown_text_escapes_controls_and_merges_overlapping_secrets() {
+        let t = "edit \"x\u{1b}[2Jy\u{202e}\"\nset passwd ENC ABCDEFGH\n";
+        let s = Shown::new(t, &[], true);
+        assert_eq!(
+            s.text.lines().next(),
+            Some("edit \"x\\u{1b}[2Jy\\u{202e}\"")
+        );
+        // Offsets after an escape still map back.
+        let y = t.find('y').unwrap();
+        assert_eq!(&s.text[s.map(y)..=s.map(y)], "y");
+        assert_eq!(s.unmap(s.map(y)), y);
+        // Two secrets, the second starting inside the first and ending after it.
+        let a = t.find("ENC").unwrap();
+        let s = Shown::new(t, &[Span::new(a, a + 6), Span::new(a + 4, a + 12)], true);
+        assert_eq!(s.text.lines().nth(1), Some("set passwd ********"));
+    }
+
+    #[test]
     fn shown_text_masks_at_fixed_width_and_maps_offsets_both_ways() {
         let t = "set seed ENC abcdefghijklmnopqrstuvwxyz\nset reg-id \"AAAAAAAAAABBBBBBBBBBCCCCCCCCCCDDDDDDDDDDEEEEEEEEEE\" x\n";
         let s = Shown::new(t, &[Span::new(13, 39)], true);
