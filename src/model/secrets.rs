@@ -291,12 +291,14 @@ impl Model<'_> {
         for (id, node) in doc.tree.nodes.iter().enumerate() {
             match node.kind {
                 Kind::Set | Kind::Unset | Kind::Script => {}
-                // Debug output, typed commands and anything else that was not read as
-                // configuration: conservatively.
-                Kind::Skipped | Kind::Prompt => {
-                    out.extend(secrets_in_region(doc.text, node.span));
-                    continue;
-                }
+                // Lines with no value in them.
+                Kind::Bom
+                | Kind::Config
+                | Kind::Edit
+                | Kind::Next
+                | Kind::End
+                | Kind::Blank
+                | Kind::Pager => continue,
                 Kind::Comment => {
                     // A commented-out statement (`#set passwd ENC …`).
                     let c = node.content;
@@ -310,7 +312,14 @@ impl Model<'_> {
                     }
                     continue;
                 }
-                _ => continue,
+                // `Skipped` debug output and `Prompt` typed commands, and any text the tree
+                // holds without reading it as statements (the raw body of a block the fast
+                // path did not parse, any kind added later): conservatively, like text that
+                // did not parse.
+                _ => {
+                    out.extend(secrets_in_region(doc.text, node.span));
+                    continue;
+                }
             }
             if node.kind == Kind::Script {
                 // `execute fortitoken-mobile import <licence activation code>`.
