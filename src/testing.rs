@@ -415,7 +415,11 @@ pub fn secret_placements() -> Vec<Placement> {
         text,
     });
     // Session captures and debug logs (evidence, explain-log, captures given to check).
-    let captures: [(&str, &str); 8] = [
+    let captures: [(&str, &str); 9] = [
+        (
+            "typed command with a password",
+            "FGT60F-LEAK # execute ssh a@10.0.0.1 {C}\nDone.\n",
+        ),
         (
             "alertmail activation code",
             "alertmail: sending FortiToken activation code: {C} to lena@example.com\n",

@@ -305,6 +305,29 @@ fn is_plain_name(w: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_'))
 }
 
+/// A typed command as quoted in a message: its leading plain words (`execute vpn
+/// certificate local import`), at most `max` characters, `…` for what is left out. A word
+/// that is not a plain lower-case name (a password, an activation code, a file name) and
+/// everything after it are never quoted.
+pub fn command_words(s: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut cut = false;
+    for w in s.split_whitespace() {
+        if !is_plain_name(w) || out.len() + w.len() + 1 > max {
+            cut = true;
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    if cut {
+        out.push('…');
+    }
+    out
+}
+
 /// The message for a line that is no statement, describing its first word without quoting it.
 fn describe_unknown(word: &str) -> String {
     if word.is_empty() {
@@ -415,6 +438,16 @@ mod tests {
         );
         let deep = "config a\n".repeat(200_000);
         assert_eq!(err(&deep).0, ParseErrorKind::TooDeep);
+    }
+
+    #[test]
+    fn typed_commands_are_quoted_up_to_the_first_word_that_could_be_a_value() {
+        assert_eq!(
+            command_words("execute fortitoken-mobile import FZCANARY1", 40),
+            "execute fortitoken-mobile import…"
+        );
+        assert_eq!(command_words("get system status", 40), "get system status");
+        assert_eq!(command_words("execute ssh a@b hunter2", 40), "execute ssh…");
     }
 
     #[test]
