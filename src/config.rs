@@ -67,6 +67,33 @@ pub struct Config {
     pub ignore: Vec<(IgnoreEntry, Option<GlobMatcher>)>,
 }
 
+/// A TOML error without the line it quotes (the "config" may be a backup given by mistake,
+/// full of secrets): `path:line:col: message`, and a hint when the file is a FortiOS backup.
+fn toml_error(shown: &str, text: &str, e: &toml::de::Error) -> String {
+    let at = e.span().map_or(String::new(), |s| {
+        let (l, c) = crate::source::byte_line_col(text.as_bytes(), s.start);
+        format!(":{l}:{c}")
+    });
+    let backup = text.lines().take(50).any(|l| {
+        let t = l.trim_start();
+        t.starts_with("#config-version=") || t.starts_with("config ")
+    });
+    if backup {
+        return format!(
+            "{shown}{at}: this is a FortiOS configuration, not a fortilint.toml (give backups as \
+             inputs, and --config a TOML file)"
+        );
+    }
+    // The message names what was expected and the key, never the value (serde quotes
+    // values in `invalid type: string "…"`).
+    let msg = e.message().trim_end();
+    let msg = match msg.find(['"', '\'']) {
+        Some(i) if msg.starts_with("invalid") => format!("{}…", &msg[..i]),
+        _ => msg.to_owned(),
+    };
+    format!("{shown}{at}: {msg}")
+}
+
 /// Config file name.
 pub const FILE_NAME: &str = "fortilint.toml";
 
@@ -79,8 +106,7 @@ impl Config {
 
     pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, String> {
         let shown = path.map_or("<config>".to_owned(), |p| p.display().to_string());
-        let raw: ConfigFile =
-            toml::from_str(text).map_err(|e| format!("{shown}: {}", e.to_string().trim_end()))?;
+        let raw: ConfigFile = toml::from_str(text).map_err(|e| toml_error(&shown, text, &e))?;
         let mut levels = BTreeMap::new();
         for (key, level) in raw.rules {
             let rule = registry::find(&key).ok_or_else(|| {
@@ -165,6 +191,29 @@ pub fn discover(file: &Path) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn toml_errors_never_echo_the_line() {
+        // A backup given as --config: named as such, located, no line quoted.
+        let backup = "#config-version=FGT60F-7.2.8-FW-build1639-240313\nconfig user local\n    edit \"a\"\n        set passwd ENC SECRETVALUE1\n";
+        let e = Config::parse(backup, Some(Path::new("b.conf"))).unwrap_err();
+        assert!(
+            e.starts_with("b.conf:2:") && e.contains("FortiOS configuration"),
+            "{e}"
+        );
+        assert!(
+            !e.contains("SECRETVALUE1") && !e.contains("user local"),
+            "{e}"
+        );
+        // A value of the wrong type is not quoted either.
+        let e = Config::parse("migration = \"SECRETVALUE2\"\n", None).unwrap_err();
+        assert!(
+            e.starts_with("<config>:1:") && !e.contains("SECRETVALUE2"),
+            "{e}"
+        );
+        let e = Config::parse("[rules]\nFTK014 = \"loud\"\n", None).unwrap_err();
+        assert!(e.starts_with("<config>:2:"), "{e}");
+    }
 
     #[test]
     fn reads_a_full_config() {

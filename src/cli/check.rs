@@ -19,7 +19,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     match run_inner(args) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("fortilint: error: {e}");
+            eprintln!("fortilint: error: {}", crate::report::escape(&e));
             EXIT_ERROR
         }
     }

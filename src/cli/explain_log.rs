@@ -37,14 +37,28 @@ struct JsonEvent {
 /// Longest line quoted in the report.
 const MAX_QUOTE: usize = 240;
 
-/// The line with every secret replaced by `*`, cut to [`MAX_QUOTE`] characters.
+/// The line with every secret replaced by `*` (the secrets the remediation doc names on
+/// the line, and whatever the one masking policy finds on it), cut to [`MAX_QUOTE`]
+/// characters.
 fn quote(text: &str, line: Span, secrets: &[Span], show_secrets: bool) -> String {
-    let mut out = String::new();
-    for (i, c) in text[line.range()].char_indices() {
-        let at = line.start as usize + i;
-        let secret = !show_secrets && secrets.iter().any(|s| s.range().contains(&at));
-        out.push(if secret { '*' } else { c });
-    }
+    let body = &text[line.range()];
+    let mut out = if show_secrets {
+        body.to_owned()
+    } else {
+        let mut spans = crate::model::secrets_in_region(text, line);
+        spans.extend_from_slice(secrets);
+        let local: Vec<Span> = spans
+            .iter()
+            .filter(|s| s.start >= line.start && s.end <= line.end)
+            .map(|s| {
+                Span::new(
+                    (s.start - line.start) as usize,
+                    (s.end - line.start) as usize,
+                )
+            })
+            .collect();
+        crate::report::redact(body, &local)
+    };
     if out.chars().count() > MAX_QUOTE {
         out = out.chars().take(MAX_QUOTE).collect::<String>() + "…";
     }
@@ -82,17 +96,18 @@ fn read_file(path: &std::path::Path, show_secrets: bool) -> JsonFile {
 }
 
 fn human(files: &[JsonFile]) -> String {
+    use crate::report::escape;
     let mut out = String::new();
     let mut total = 0;
     for f in files {
         if let Some(e) = &f.error {
-            out.push_str(&format!("{}: error: {e}\n\n", f.path));
+            out.push_str(&format!("{}: error: {}\n\n", escape(&f.path), escape(e)));
             continue;
         }
         if f.events.is_empty() {
             out.push_str(&format!(
                 "{}: no FortiToken diagnostic output recognised\n\n",
-                f.path
+                escape(&f.path)
             ));
         }
         for ev in &f.events {
@@ -100,9 +115,12 @@ fn human(files: &[JsonFile]) -> String {
             let x = &ev.explanation;
             out.push_str(&format!(
                 "{}:{}: {} [{}]\n",
-                f.path, ev.line, x.title, ev.kind
+                escape(&f.path),
+                ev.line,
+                x.title,
+                ev.kind
             ));
-            out.push_str(&format!("  | {}\n", ev.text));
+            out.push_str(&format!("  | {}\n", escape(&ev.text)));
             out.push_str(&format!("  meaning:   {}\n", x.meaning));
             out.push_str(&format!("  cause:     {}\n", x.cause));
             out.push_str(&format!("  next step: {}\n", x.next_step));

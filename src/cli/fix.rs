@@ -27,7 +27,7 @@ pub fn run(args: &FixArgs) -> u8 {
     match run_inner(args) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("fortilint: error: {e}");
+            eprintln!("fortilint: error: {}", report::escape(&e));
             EXIT_ERROR
         }
     }
@@ -157,8 +157,8 @@ fn run_inner(args: &FixArgs) -> Result<u8, String> {
                 .map_err(|e| format!("{}: cannot write: {e}", target.display()))?;
             eprintln!(
                 "fortilint: wrote {} ({})",
-                target.display(),
-                files[o.file].path
+                report::escape(&target.display().to_string()),
+                report::escape(&files[o.file].path)
             );
         }
     } else if outs.len() > 1 && !args.diff {
@@ -198,7 +198,7 @@ fn run_inner(args: &FixArgs) -> Result<u8, String> {
     }
 
     for n in &notes {
-        eprintln!("fortilint: {n}");
+        eprintln!("fortilint: {}", report::escape(n));
     }
     if outs.is_empty() {
         let considered: Vec<String> = registry::RULES
@@ -302,16 +302,16 @@ fn refuse_input_path(session: &Session, out: &Path) -> Result<(), String> {
 fn diff(path: &str, m: &Model<'_>, new: &str, show_secrets: bool) -> String {
     let old = m.doc.text;
     if show_secrets || old == new {
-        return patch::unified_diff(path, old, new);
+        return report::escape_text(&patch::unified_diff(path, old, new)).into_owned();
     }
     let old_masked = redact(old, &m.secret_spans());
     let new_masked = match parse::parse(new) {
         Ok(doc) => redact(new, &Model::build(doc).secret_spans()),
-        // The patch only removes whole lines and renames, so it parses; never print unmasked
-        // text anyway.
-        Err(_) => return String::new(),
+        // The patch only removes whole lines and renames, so it parses; if it did not, mask
+        // it as any text that did not parse.
+        Err(_) => redact(new, &crate::model::secrets_in_text(new)),
     };
-    patch::unified_diff(path, &old_masked, &new_masked)
+    report::escape_text(&patch::unified_diff(path, &old_masked, &new_masked)).into_owned()
 }
 
 /// Temporary files being written; the SIGINT/SIGTERM handler removes them (they hold a

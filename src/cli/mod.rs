@@ -44,7 +44,7 @@ pub fn main() -> ExitCode {
                 let _ = EVIDENCE.set(ev);
             }
             Err(e) => {
-                eprintln!("fortilint: error: {e}");
+                eprintln!("fortilint: error: {}", crate::report::escape(&e));
                 return ExitCode::from(EXIT_ERROR);
             }
         }

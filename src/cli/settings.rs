@@ -277,7 +277,10 @@ pub fn man() -> u8 {
     let mut buf = Vec::new();
     let man = clap_mangen::Man::new(cmd.clone());
     if let Err(e) = man.render(&mut buf) {
-        eprintln!("fortilint: error: {e}");
+        eprintln!(
+            "fortilint: error: {}",
+            crate::report::escape(&e.to_string())
+        );
         return super::EXIT_ERROR;
     }
     for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {

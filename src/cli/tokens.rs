@@ -228,7 +228,7 @@ pub fn run(args: &TokensArgs) -> u8 {
     let session = match Session::open(&args.input.paths, &args.rules) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("fortilint: error: {e}");
+            eprintln!("fortilint: error: {}", report::escape(&e));
             return EXIT_ERROR;
         }
     };
@@ -259,7 +259,7 @@ pub fn run(args: &TokensArgs) -> u8 {
         TokensFormat::Html => html(&files, &models, &all, totals, now),
     };
     if let Err(e) = emit(&out, args.output_file.as_deref()) {
-        eprintln!("fortilint: error: {e}");
+        eprintln!("fortilint: error: {}", report::escape(&e));
         return EXIT_ERROR;
     }
     report_errors(files)
@@ -353,7 +353,7 @@ fn table(
     let mut out = String::new();
     for (f, m) in files.iter().zip(models) {
         let Some(m) = m else { continue };
-        out.push_str(&unit_line(f, m));
+        out.push_str(&report::escape(&unit_line(f, m)));
         out.push('\n');
         let mine: Vec<&TokenRow<'_>> = rows.iter().filter(|r| r.path == f.path).collect();
         if mine.is_empty() {
@@ -381,6 +381,8 @@ fn table(
                     // to the other formats.
                     r.action.replace("delete, ", "").replace(", reassign", ""),
                 ]
+                // Names and serials from the backup: no control character reaches the screen.
+                .map(|c| report::escape(&c).into_owned())
             })
             .collect();
         let mut widths = header.map(str::len);
@@ -412,12 +414,14 @@ fn table(
 }
 
 /// One CSV field, quoted when it needs to be (RFC 4180); a leading `=`, `+`, `-` or `@` is
-/// prefixed with `'` so that a spreadsheet does not run it as a formula.
+/// prefixed with `'` so that a spreadsheet does not run it as a formula; control characters
+/// and bidi overrides become visible escapes.
 fn csv_field(s: &str) -> String {
+    let s = report::escape(s);
     let s = if s.starts_with(['=', '+', '-', '@']) && s != "-" {
         format!("'{s}")
     } else {
-        s.to_owned()
+        s.into_owned()
     };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
@@ -473,10 +477,10 @@ fn csv(rows: &[TokenRow<'_>]) -> String {
     out
 }
 
-/// HTML text escaping.
+/// HTML text escaping; control characters and bidi overrides become visible escapes.
 fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
+    for c in report::escape(s).chars() {
         match c {
             '&' => o.push_str("&amp;"),
             '<' => o.push_str("&lt;"),

@@ -46,10 +46,10 @@ pub fn edits(model: &Model<'_>, plan: &Plan) -> Vec<Edit> {
             // Comments come back only when they can be quoted into the script; a new trial
             // token is another token and has none.
             let keep = !g.new_serials
-                && model.tokens[i]
-                    .comments()
-                    .as_ref()
-                    .is_some_and(|c| super::plan::writable(&c.value));
+                && model.tokens[i].comments().as_ref().is_some_and(|c| {
+                    super::plan::writable(&c.value)
+                        && !crate::model::secrets::is_secret_value(&c.value)
+                });
             if !keep {
                 drop_lines(model.tokens[i].entry, &["comments"], &mut out);
             }

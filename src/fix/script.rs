@@ -596,7 +596,11 @@ pub fn render(m: &Model<'_>, plan: &Plan, info: &ScriptInfo<'_>) -> Script {
                 .iter()
                 .filter_map(|&i| {
                     let t = &m.tokens[i];
-                    let c = cli_quote(&t.comments()?.value)?;
+                    let c = t.comments()?;
+                    if crate::model::secrets::is_secret_value(&c.value) {
+                        return None;
+                    }
+                    let c = cli_quote(&c.value)?;
                     Some((
                         crate::parse::value::quote(&t.serial),
                         vec![format!("set comments {c}")],

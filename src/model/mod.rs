@@ -10,6 +10,7 @@
 pub mod evidence;
 pub mod header;
 pub mod objects;
+pub mod secrets;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -21,6 +22,7 @@ pub use objects::{
     Admin, Attr, CentralManagement, EmailServer, FtmPush, Ha, Holder, HolderKind, HolderView,
     LocalUser, SystemGlobal, Token, TokenKind, TokenState,
 };
+pub use secrets::{SECRET_ATTRS, is_secret_attr, secrets_in_region, secrets_in_text};
 
 /// Index of a scope in [`Model::scopes`].
 pub type ScopeId = usize;
@@ -584,138 +586,6 @@ impl<'a> Model<'a> {
 /// 7.6.7, 8.0.0).
 pub fn activation_bug_1218458(v: (u32, u32, u32)) -> bool {
     v == (7, 4, 11) || (v.0 == 7 && v.1 == 6 && (3..=6).contains(&v.2))
-}
-
-/// Attributes whose values are secrets.
-pub const SECRET_ATTRS: &[&str] = &[
-    "seed",
-    "activation-code",
-    "passwd",
-    "password",
-    "old-password",
-    "private-key",
-    "psksecret",
-    "ppk-secret",
-    "auth-pwd",
-    "secret",
-    "key",
-    "passphrase",
-    "sso-password",
-];
-
-/// A line of base64 key material (a PEM body line, a seed file line): one long word of the
-/// base64 alphabet, possibly in a quote. Masked in snippets of text that did not parse.
-fn is_key_material(body: &str) -> bool {
-    let t = body.trim().trim_matches('"');
-    t.len() >= 24
-        && t.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
-        && t.bytes().any(|b| b.is_ascii_digit())
-        && t.bytes().any(|b| b.is_ascii_lowercase())
-        && t.bytes().any(|b| b.is_ascii_uppercase())
-}
-
-/// Secret values of diagnostic output and typed commands in `span` of `text`, line by line.
-fn secrets_in_lines(text: &str, span: crate::source::Span) -> Vec<crate::source::Span> {
-    use crate::source::Span;
-    let mut out = Vec::new();
-    let mut start = span.start as usize;
-    for line in text[span.range()].split_inclusive(['\n', '\r']) {
-        let body = line.trim_end_matches(['\n', '\r']);
-        out.extend(
-            crate::parse::diagnostic::line_secrets(body)
-                .into_iter()
-                .map(|r| Span::new(start + r.start, start + r.end)),
-        );
-        start += line.len();
-    }
-    out
-}
-
-/// Secret values in text that did not parse, found line by line without a tree: the values
-/// of `set <secret attribute>`, the word after every `ENC`, and PEM blocks. Used to mask the
-/// snippet of a parse error.
-pub fn secrets_in_text(text: &str) -> Vec<crate::source::Span> {
-    use crate::source::Span;
-    let mut out = Vec::new();
-    // A fragment that starts inside a PEM block (or any multi-line quoted secret) shows its
-    // `-----END` line before any `-----BEGIN`: everything up to it is key material.
-    let first_end = text.find("-----END");
-    let first_begin = text.find("-----BEGIN");
-    let mut in_pem = first_end.is_some_and(|e| first_begin.is_none_or(|b| e < b));
-    let mut start = 0;
-    for line in text.split_inclusive(['\n', '\r']) {
-        let end = start + line.len();
-        let body = line.trim_end_matches(['\n', '\r']);
-        out.extend(
-            crate::parse::diagnostic::line_secrets(body)
-                .into_iter()
-                .map(|r| Span::new(start + r.start, start + r.end)),
-        );
-        if in_pem || body.contains("-----BEGIN") || is_key_material(body) {
-            in_pem = (in_pem || body.contains("-----BEGIN")) && !body.contains("-----END");
-            out.push(Span::new(start, start + body.len()));
-            start = end;
-            continue;
-        }
-        let mut words = Vec::new();
-        let mut at = 0;
-        for w in body.split([' ', '\t']) {
-            if !w.is_empty() {
-                words.push((start + at, w));
-            }
-            at += w.len() + 1;
-        }
-        if let [(_, "set"), (_, attr), (value_at, _), ..] = words.as_slice()
-            && SECRET_ATTRS.contains(attr)
-        {
-            out.push(Span::new(*value_at, start + body.len()));
-        }
-        for pair in words.windows(2) {
-            if pair[0].1 == "ENC" {
-                out.push(Span::new(pair[1].0, pair[1].0 + pair[1].1.len()));
-            }
-        }
-        start = end;
-    }
-    out
-}
-
-impl Model<'_> {
-    /// Spans of every secret value in the file: the values of [`SECRET_ATTRS`], the token after
-    /// every `ENC`, and PEM blocks. Reports mask these unless asked not to.
-    pub fn secret_spans(&self) -> Vec<crate::source::Span> {
-        let doc = &self.doc;
-        let mut out = Vec::new();
-        for (id, node) in doc.tree.nodes.iter().enumerate() {
-            if node.kind == Kind::Script {
-                // `execute fortitoken-mobile import <licence activation code>`.
-                out.extend(secrets_in_lines(doc.text, node.content));
-            }
-            if matches!(node.kind, Kind::Skipped | Kind::Prompt) {
-                // Debug output and typed commands: activation codes, seeds, licence codes.
-                out.extend(secrets_in_lines(doc.text, node.span));
-                continue;
-            }
-            if node.kind != Kind::Set && node.kind != Kind::Script {
-                continue;
-            }
-            let args = doc.args(id as NodeId);
-            let Some((attr, values)) = args.split_first() else {
-                continue;
-            };
-            let secret_attr = node.kind == Kind::Set && SECRET_ATTRS.contains(&doc.raw(attr.span));
-            let mut after_enc = false;
-            for v in values {
-                let raw = doc.raw(v.span);
-                if (secret_attr || after_enc || raw.contains("-----BEGIN")) && raw != "ENC" {
-                    out.push(v.span);
-                }
-                after_enc = raw == "ENC";
-            }
-        }
-        out
-    }
 }
 
 /// The stretch of `index` (token indices sorted by serial) whose tokens have `serial`.

@@ -193,6 +193,12 @@ pub fn read(text: &str, regions: impl IntoIterator<Item = Span>) -> Vec<Event> {
     out
 }
 
+/// Whether a line of diagnostic output has a shape fortilint reads (its secrets, if any, are
+/// where [`line_secrets`] finds them).
+pub fn is_known_line(line: &str) -> bool {
+    !read_line(line).is_empty()
+}
+
 /// Host and context of a prompt line.
 fn prompt_of(line: &str) -> Option<(String, Option<String>)> {
     capture::prompt_command(line)?;

@@ -144,17 +144,9 @@ pub fn explain(text: &str, pos: usize) -> ParseError {
     ParseError {
         kind: ParseErrorKind::UnknownStatement,
         span: Span::new(start, start + word_len),
-        // Quote the word only when it looks like a keyword: a stray line may be a key or a seed.
-        message: if !word.is_empty()
-            && word.len() <= 24
-            && word
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        {
-            format!("unknown statement `{word}`")
-        } else {
-            "unknown statement".to_owned()
-        },
+        // Never quote the word: a stray line may be an activation code, a short password or
+        // key material. Describe it, and name the keyword it is one letter away from.
+        message: describe_unknown(word),
         label: "not a FortiOS configuration statement".to_owned(),
         hint: if yamlish {
             "this looks like YAML; fortilint reads FortiOS CLI text".to_owned()
@@ -190,15 +182,19 @@ pub fn structure(text: &str, e: StructureError, at: Span) -> ParseError {
         ),
         StructureError::SetOutsideBlock => (
             ParseErrorKind::SetOutsideBlock,
-            // Keyword and attribute only: the value may be a secret.
-            format!(
-                "`{}` outside any `config` block",
-                what.split([' ', '\t'])
-                    .take(2)
-                    .map(|w| truncate(w, 40))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            ),
+            // Keyword and attribute only, and the attribute only when it is a plain name: the
+            // value (or a misplaced value) may be a secret.
+            match what.split([' ', '\t']).nth(1) {
+                Some(attr) if is_plain_name(attr) => format!(
+                    "`{} {}` outside any `config` block",
+                    what.split([' ', '\t']).next().unwrap_or("set"),
+                    truncate(attr, 40)
+                ),
+                _ => format!(
+                    "`{}` outside any `config` block",
+                    what.split([' ', '\t']).next().unwrap_or("set")
+                ),
+            },
             "no object is open",
             "add the `config …` (and `edit …`) lines this setting belongs to",
         ),
@@ -309,6 +305,78 @@ fn unterminated_quote(text: &str, start: usize) -> Option<usize> {
     None
 }
 
+/// A lower-case attribute-like name (`two-factor`, `option_1`): safe to quote in a message.
+/// Activation codes, serials and base64 are upper or mixed case and never are.
+fn is_plain_name(w: &str) -> bool {
+    w.len() <= 40
+        && w.as_bytes().first().is_some_and(u8::is_ascii_lowercase)
+        && w.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_'))
+}
+
+/// A typed command as quoted in a message: its leading plain words (`execute vpn
+/// certificate local import`), at most `max` characters, `…` for what is left out. A word
+/// that is not a plain lower-case name (a password, an activation code, a file name) and
+/// everything after it are never quoted.
+pub fn command_words(s: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut cut = false;
+    for w in s.split_whitespace() {
+        if !is_plain_name(w) || out.len() + w.len() + 1 > max {
+            cut = true;
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    if cut {
+        out.push('…');
+    }
+    out
+}
+
+/// The message for a line that is no statement, describing its first word without quoting it.
+fn describe_unknown(word: &str) -> String {
+    if word.is_empty() {
+        return "unknown statement".to_owned();
+    }
+    let n = word.chars().count();
+    let kind = if word.starts_with(['"', '\'']) {
+        "quoted text"
+    } else if word.bytes().all(|b| b.is_ascii_digit()) {
+        "a number"
+    } else if word.chars().all(char::is_alphanumeric) {
+        "a word"
+    } else {
+        "a word with symbols"
+    };
+    let size = format!("{n} character{}", if n == 1 { "" } else { "s" });
+    let near = KEYWORDS
+        .iter()
+        .find(|k| one_edit_apart(k, &word.to_ascii_lowercase()));
+    match near {
+        Some(k) => format!("unknown statement: {kind} of {size}, one letter away from `{k}`"),
+        None => format!("unknown statement: {kind} of {size}, not a FortiOS keyword"),
+    }
+}
+
+/// Whether two words differ by one inserted, deleted or replaced letter.
+fn one_edit_apart(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 || a == b {
+        return false;
+    }
+    let p = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    if short.len() == long.len() {
+        short[p + 1..] == long[p + 1..]
+    } else {
+        short[p..] == long[p + 1..]
+    }
+}
+
 fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_owned()
@@ -379,5 +447,46 @@ mod tests {
         );
         let deep = "config a\n".repeat(200_000);
         assert_eq!(err(&deep).0, ParseErrorKind::TooDeep);
+    }
+
+    #[test]
+    fn typed_commands_are_quoted_up_to_the_first_word_that_could_be_a_value() {
+        assert_eq!(
+            command_words("execute fortitoken-mobile import FZCANARY1", 40),
+            "execute fortitoken-mobile import…"
+        );
+        assert_eq!(command_words("get system status", 40), "get system status");
+        assert_eq!(command_words("execute ssh a@b hunter2", 40), "execute ssh…");
+    }
+
+    #[test]
+    fn messages_never_quote_what_could_be_a_value() {
+        for (text, secret) in [
+            ("config a\nFZCANARYSECRET9731\nend\n", "FZCANARYSECRET9731"),
+            ("config a\nhunter2 x\nend\n", "hunter2"),
+            ("config a\nsett passwd FZCANARY\nend\n", "sett"),
+            (
+                "#config-version=FGT60F-7.2.8-FW-build1639-240313\nset FZCANARY1 x\n",
+                "FZCANARY1",
+            ),
+        ] {
+            let e = parse(text).unwrap_err();
+            assert!(
+                !e.message.contains(secret)
+                    && !e.label.contains(secret)
+                    && !e.hint.contains(secret),
+                "{e:?}"
+            );
+        }
+        let e = parse("config a\nsett passwd x\nend\n").unwrap_err();
+        assert_eq!(
+            e.message,
+            "unknown statement: a word of 4 characters, one letter away from `set`"
+        );
+        let e = parse("config a\nFZCANARYSECRET9731\nend\n").unwrap_err();
+        assert_eq!(
+            e.message,
+            "unknown statement: a word of 18 characters, not a FortiOS keyword"
+        );
     }
 }

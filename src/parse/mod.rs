@@ -382,13 +382,7 @@ fn push_skipped(text: &str, out: &mut Chunk, start: usize, end: usize, merge: bo
 
 /// The first `n` characters of `s`, with `…` when cut.
 fn truncate_words(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_owned()
-    } else {
-        let mut t: String = s.chars().take(n).collect();
-        t.push('…');
-        t
-    }
+    explain::command_words(s, n)
 }
 
 /// Is there a line break ending at `i` (exclusive)? `\n`, or a `\r` not followed by `\n`

@@ -4,8 +4,11 @@
 use super::Report;
 use crate::rules::Severity;
 
-/// Escapes data for a workflow command (`%`, CR, LF) and, in properties, `:` and `,`.
+/// Escapes data for a workflow command (`%`, CR, LF) and, in properties, `:` and `,`; control
+/// characters and bidi overrides from the input first become visible escapes
+/// ([`super::escape`]), so that no ANSI sequence reaches the Actions log.
 fn escape(s: &str, property: bool) -> String {
+    let s = super::escape(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

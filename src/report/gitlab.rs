@@ -40,12 +40,12 @@ pub fn render(report: &Report<'_>) -> String {
             let line = e.line_col.map_or(1, |(l, _)| l);
             issues.push(json!({
                 "type": "issue",
-                "description": format!("{}: {}", e.status, e.message),
+                "description": format!("{}: {}", e.status, super::escape(&e.message)),
                 "check_name": e.status,
                 "fingerprint": unique(fingerprint(&[f.key_path(), e.status])),
                 "severity": "blocker",
                 "categories": ["Bug Risk"],
-                "location": { "path": f.key_path(), "lines": { "begin": line } },
+                "location": { "path": super::escape(f.key_path()), "lines": { "begin": line } },
             }));
         }
     }
@@ -60,13 +60,13 @@ pub fn render(report: &Report<'_>) -> String {
         ]);
         issues.push(json!({
             "type": "issue",
-            "description": format!("{} {}", f.code, f.message),
+            "description": format!("{} {}", f.code, super::escape(&f.message)),
             "check_name": f.code,
-            "content": { "body": format!("{} ({}): {}", f.name, f.object, f.help) },
+            "content": { "body": super::escape(&format!("{} ({}): {}", f.name, f.object, f.help)) },
             "fingerprint": unique(base),
             "severity": severity(f.severity),
             "categories": ["Bug Risk"],
-            "location": { "path": file.key_path(), "lines": { "begin": line } },
+            "location": { "path": super::escape(file.key_path()), "lines": { "begin": line } },
         }));
     }
     let mut s = serde_json::to_string_pretty(&issues).unwrap_or_else(|_| "[]".to_owned());

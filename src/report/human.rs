@@ -11,7 +11,7 @@ use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::termcolor::{Buffer, WriteColor};
 use codespan_reporting::term::{self, Config};
 
-use super::{Report, ReportFile};
+use super::{Report, ReportFile, escape};
 use crate::rules::{Finding, Severity};
 use crate::source::LineIndex;
 
@@ -41,9 +41,7 @@ impl Shown {
     fn new(text: &str, secrets: &[crate::source::Span], mask: bool) -> Shown {
         let mut edits: Vec<Edit> = Vec::new();
         if mask {
-            let mut spans = secrets.to_vec();
-            spans.sort();
-            for sp in spans {
+            for sp in super::merge_spans(secrets) {
                 let (start, end) = (sp.start as usize, sp.end.min(text.len() as u32) as usize);
                 if start >= end || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
                     continue;
@@ -63,6 +61,24 @@ impl Shown {
                 }
             }
         }
+        // Control characters, separators and bidi overrides outside the masks: escaped. Line
+        // breaks stay (line numbers are those of the file; codespan drops them at line ends).
+        // The mask edits are sorted and disjoint: find the one that could hold `i` by bisection.
+        let masked = |i: usize, edits: &[Edit]| {
+            let k = edits.partition_point(|e| e.start <= i);
+            k > 0 && i < edits[k - 1].end
+        };
+        let mut controls = Vec::new();
+        for (i, c) in text.char_indices() {
+            if c != '\n' && c != '\r' && super::is_unsafe_char(c) && !masked(i, &edits) {
+                controls.push(Edit {
+                    start: i,
+                    end: i + c.len_utf8(),
+                    with: super::escape_char(c),
+                });
+            }
+        }
+        edits.extend(controls);
         // Long runs without spaces (a 170-character reg-id): head…tail.
         let bytes = text.as_bytes();
         let mut i = 0;
@@ -150,7 +166,7 @@ impl Shown {
 
 /// codespan's view of the run's files: the shown texts (see [`Shown`]) and their lines.
 struct RunFiles<'r> {
-    names: Vec<&'r str>,
+    names: Vec<String>,
     shown: Vec<Shown>,
     lines: Vec<LineIndex>,
     files: &'r [ReportFile<'r>],
@@ -169,7 +185,11 @@ impl<'r> RunFiles<'r> {
             .collect();
         let lines = shown.iter().map(|s| LineIndex::new(&s.text)).collect();
         RunFiles {
-            names: report.files.iter().map(|f| f.path.as_str()).collect(),
+            names: report
+                .files
+                .iter()
+                .map(|f| super::escape(&f.path).into_owned())
+                .collect(),
             shown,
             lines,
             files: &report.files,
@@ -187,7 +207,10 @@ impl<'r> Files<'r> for RunFiles<'r> {
     type Source = &'r str;
 
     fn name(&'r self, id: usize) -> Result<&'r str, FilesError> {
-        self.names.get(id).copied().ok_or(FilesError::FileMissing)
+        self.names
+            .get(id)
+            .map(String::as_str)
+            .ok_or(FilesError::FileMissing)
     }
 
     fn source(&'r self, id: usize) -> Result<&'r str, FilesError> {
@@ -370,8 +393,14 @@ fn diagnostic_for(
     // A label follows its underline on the same line: keep it short enough that a typical
     // `set` line, its underline and the label fit the width.
     let label_max = width.saturating_sub(52).max(20);
-    let label = |m: &str| clip(&elide_words(&plurals(m), 32), label_max);
-    let note = |s: &str, indent: &str| wrap(&elide_words(s, 40), width.saturating_sub(7), indent);
+    let label = |m: &str| clip(&elide_words(&escape(&plurals(m)), 32), label_max);
+    let note = |s: &str, indent: &str| {
+        wrap(
+            &elide_words(&escape(s), 40),
+            width.saturating_sub(7),
+            indent,
+        )
+    };
     let mut labels = vec![
         CsLabel::primary(f.primary.file, map(f.primary.file, f.primary.span.range()))
             .with_message(label(&f.primary.message)),
@@ -422,7 +451,7 @@ fn diagnostic_for(
     Diagnostic::new(cs_severity(f.severity))
         .with_code(f.code)
         .with_message(wrap(
-            &elide_words(&plurals(&f.message), 40),
+            &elide_words(&escape(&plurals(&f.message)), 40),
             width.saturating_sub(16),
             "  ",
         ))
@@ -454,25 +483,26 @@ pub fn render(report: &Report<'_>, out: &mut dyn WriteColor) -> std::io::Result<
             let mut d = Diagnostic::error()
                 .with_code(e.status)
                 .with_notes(vec![wrap(
-                    &format!("help: {}", e.hint),
+                    &format!("help: {}", escape(&e.hint)),
                     width().saturating_sub(7),
                     "      ",
                 )]);
             match (e.span, f.text.as_deref()) {
                 (Some(span), Some(t)) if short_line(t, span.start as usize) => {
                     d = d
-                        .with_message(wrap(&e.message, width().saturating_sub(20), "  "))
+                        .with_message(wrap(&escape(&e.message), width().saturating_sub(20), "  "))
                         .with_labels(vec![
                             CsLabel::primary(i, files.range(i, span.range()))
-                                .with_message(&e.label),
+                                .with_message(escape(&e.label)),
                         ]);
                 }
                 _ => {
+                    let path = escape(&f.path);
                     let at = match e.line_col {
-                        Some((l, c)) => format!("{}:{l}:{c}", f.path),
-                        None => f.path.clone(),
+                        Some((l, c)) => format!("{path}:{l}:{c}"),
+                        None => path.into_owned(),
                     };
-                    d = d.with_message(format!("{at}: {}", e.message));
+                    d = d.with_message(format!("{at}: {}", escape(&e.message)));
                 }
             }
             emit(out, &d)?;
@@ -480,7 +510,7 @@ pub fn render(report: &Report<'_>, out: &mut dyn WriteColor) -> std::io::Result<
         for w in &f.warnings {
             let d = Diagnostic::warning()
                 .with_code("parse")
-                .with_message(&w.message)
+                .with_message(escape(&w.message))
                 .with_labels(vec![CsLabel::primary(i, files.range(i, w.span.range()))]);
             emit(out, &d)?;
         }
@@ -543,7 +573,9 @@ pub fn render_concise(report: &Report<'_>) -> String {
             let (l, c) = e.line_col.unwrap_or((1, 1));
             out.push_str(&format!(
                 "{}:{l}:{c}: {} error: {}\n",
-                f.path, e.status, e.message
+                escape(&f.path),
+                e.status,
+                escape(&e.message)
             ));
         }
     }
@@ -554,11 +586,11 @@ pub fn render_concise(report: &Report<'_>) -> String {
             .is_some_and(|r| r.meta().fixable != crate::rules::Fixable::No);
         out.push_str(&format!(
             "{}:{l}:{c}: {}{} {}: {}\n",
-            file.path,
+            escape(&file.path),
             f.code,
             if fixable { " [*]" } else { "" },
             f.severity.as_str(),
-            plurals(&f.message)
+            escape(&plurals(&f.message))
         ));
     }
     out
@@ -611,6 +643,24 @@ pub fn render_to_string(report: &Report<'_>) -> String {
 mod tests {
     use super::*;
     use crate::source::Span;
+
+    #[test]
+    fn shown_text_escapes_controls_and_merges_overlapping_secrets() {
+        let t = "edit \"x\u{1b}[2Jy\u{202e}\"\nset passwd ENC ABCDEFGH\n";
+        let s = Shown::new(t, &[], true);
+        assert_eq!(
+            s.text.lines().next(),
+            Some("edit \"x\\u{1b}[2Jy\\u{202e}\"")
+        );
+        // Offsets after an escape still map back.
+        let y = t.find('y').unwrap();
+        assert_eq!(&s.text[s.map(y)..=s.map(y)], "y");
+        assert_eq!(s.unmap(s.map(y)), y);
+        // Two secrets, the second starting inside the first and ending after it.
+        let a = t.find("ENC").unwrap();
+        let s = Shown::new(t, &[Span::new(a, a + 6), Span::new(a + 4, a + 12)], true);
+        assert_eq!(s.text.lines().nth(1), Some("set passwd ********"));
+    }
 
     #[test]
     fn shown_text_masks_at_fixed_width_and_maps_offsets_both_ways() {

@@ -10,7 +10,8 @@ use std::fmt::Write as _;
 use super::Report;
 use crate::rules::Severity;
 
-/// Escapes text and attribute values; drops characters XML 1.0 forbids.
+/// Escapes text and attribute values: markup as entities, control characters and bidi
+/// overrides as visible escapes (`\u{1b}`); drops the non-characters XML 1.0 forbids.
 pub fn xml_escape(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
@@ -21,7 +22,9 @@ pub fn xml_escape(s: &str) -> String {
             '"' => o.push_str("&quot;"),
             '\'' => o.push_str("&apos;"),
             '\t' | '\n' | '\r' => o.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
+            // Controls, separators and bidi overrides: shown as an escape, never raw.
+            c if super::is_unsafe_char(c) => o.push_str(&super::escape_char(c)),
+            '\u{fffe}' | '\u{ffff}' => {}
             c => o.push(c),
         }
     }
@@ -33,7 +36,7 @@ pub fn render(report: &Report<'_>, threshold: Severity) -> String {
     let mut cases = String::new();
     let (mut failures, mut errors) = (0, 0);
     for (i, file) in report.files.iter().enumerate() {
-        let name = xml_escape(&file.path);
+        let name = xml_escape(&super::escape(&file.path));
         let _ = writeln!(
             cases,
             "    <testcase classname=\"fortilint\" name=\"{name}\" file=\"{name}\">"
@@ -45,10 +48,10 @@ pub fn render(report: &Report<'_>, threshold: Severity) -> String {
                 cases,
                 "      <error type=\"{}\" message=\"{}\">{}:{l}:{c}: {}\n{}</error>",
                 xml_escape(e.status),
-                xml_escape(&e.message),
+                xml_escape(&super::escape(&e.message)),
                 name,
-                xml_escape(&e.message),
-                xml_escape(&format!("help: {}", e.hint))
+                xml_escape(&super::escape(&e.message)),
+                xml_escape(&format!("help: {}", super::escape(&e.hint)))
             );
         }
         let mut failing = String::new();
@@ -58,10 +61,10 @@ pub fn render(report: &Report<'_>, threshold: Severity) -> String {
             let (l, c) = file.line_col(f.primary.span.start);
             let line = format!(
                 "{}:{l}:{c}: {} [{}] {}\n",
-                file.path,
+                super::escape(&file.path),
                 f.code,
                 f.severity.as_str(),
-                f.message
+                super::escape(&f.message)
             );
             if f.severity >= threshold {
                 n_fail += 1;
@@ -108,10 +111,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escapes_markup_and_drops_control_characters() {
+    fn escapes_markup_and_control_characters() {
         assert_eq!(
-            xml_escape("a<b>&\"c'\u{1}\n"),
-            "a&lt;b&gt;&amp;&quot;c&apos;\n"
+            xml_escape("a<b>&\"c'\u{1}\n\u{1b}[2J\u{202e}\u{ffff}"),
+            "a&lt;b&gt;&amp;&quot;c&apos;\\u{1}\n\\u{1b}[2J\\u{202e}"
         );
     }
 }

@@ -194,16 +194,29 @@ impl Report<'_> {
     }
 }
 
+/// Secret spans sorted and merged where they overlap or touch, so that masking one never
+/// leaves part of another shown.
+pub fn merge_spans(spans: &[Span]) -> Vec<Span> {
+    let mut v = spans.to_vec();
+    v.sort();
+    let mut out: Vec<Span> = Vec::with_capacity(v.len());
+    for s in v {
+        match out.last_mut() {
+            Some(last) if s.start <= last.end => last.end = last.end.max(s.end),
+            _ => out.push(s),
+        }
+    }
+    out
+}
+
 /// Masks secret values: every character but line breaks becomes `*`, byte length kept so that
 /// spans stay valid.
 pub fn redact(text: &str, secrets: &[Span]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
-    let mut spans = secrets.to_vec();
-    spans.sort();
-    for s in spans {
-        let (start, end) = (s.start as usize, s.end as usize);
-        if start < at || end > text.len() {
+    for s in merge_spans(secrets) {
+        let (start, end) = (s.start as usize, (s.end as usize).min(text.len()));
+        if start < at || start >= end {
             continue;
         }
         out.push_str(&text[at..start]);
@@ -220,9 +233,92 @@ pub fn redact(text: &str, secrets: &[Span]) -> String {
     out
 }
 
+pub use crate::model::secrets::is_unsafe_char;
+
+/// The escape written for an unsafe character: `\t`, `\n`, `\r`, else `\u{1b}`.
+pub fn escape_char(c: char) -> String {
+    match c {
+        '\t' => "\\t".to_owned(),
+        '\n' => "\\n".to_owned(),
+        '\r' => "\\r".to_owned(),
+        c => format!("\\u{{{:x}}}", c as u32),
+    }
+}
+
+/// Text from the input (names, serials, paths, messages quoting them) made safe to print:
+/// every [`is_unsafe_char`] becomes a visible escape. The one escaping function of every text
+/// output (human, concise, GitHub, GitLab, JUnit, the `tokens` table, CSV and HTML, error
+/// messages).
+pub fn escape(s: &str) -> Cow<'_, str> {
+    if !s.contains(is_unsafe_char) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unsafe_char(c) {
+            out.push_str(&escape_char(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// [`escape`] for a text of several lines taken from the input (a diff): line feeds and CRLF
+/// line ends stay, every other unsafe character is escaped.
+pub fn escape_text(s: &str) -> Cow<'_, str> {
+    if !s.contains(|c: char| c != '\n' && c != '\r' && is_unsafe_char(c)) && !s.contains('\r') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\n' || (c == '\r' && chars.peek() == Some(&'\n')) {
+            out.push(c);
+        } else if is_unsafe_char(c) {
+            out.push_str(&escape_char(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// [`escape`] for a text of several lines of our own (wrapped messages): line feeds stay.
+pub fn escape_lines(s: &str) -> String {
+    s.split('\n').map(escape).collect::<Vec<_>>().join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escape_makes_every_control_visible() {
+        assert_eq!(escape("plain ü name"), "plain ü name");
+        assert!(matches!(escape("plain"), Cow::Borrowed(_)));
+        assert_eq!(escape("x\u{1b}[2Jy"), "x\\u{1b}[2Jy");
+        assert_eq!(escape("a\rb\nc\td"), "a\\rb\\nc\\td");
+        for c in [
+            '\u{0}', '\u{7}', '\u{8}', '\u{7f}', '\u{85}', '\u{9b}', '\u{2028}', '\u{2029}',
+            '\u{202a}', '\u{202e}', '\u{2066}', '\u{2069}', '\u{200f}',
+        ] {
+            let e = escape(&format!("a{c}b")).into_owned();
+            assert!(!e.contains(c) && e.starts_with("a\\u{"), "{c:?} -> {e:?}");
+        }
+        assert_eq!(escape_lines("one\ntwo\u{1b}"), "one\ntwo\\u{1b}");
+        assert_eq!(escape_text("a\r\nb\rc\u{7}\n"), "a\r\nb\\rc\\u{7}\n");
+    }
+
+    #[test]
+    fn redact_merges_overlapping_secrets() {
+        let t = "set x ABCDEFGH\n";
+        // The second span starts inside the first and ends after it.
+        assert_eq!(
+            redact(t, &[Span::new(6, 9), Span::new(8, 14)]),
+            "set x ********\n"
+        );
+    }
 
     #[test]
     fn redact_keeps_length_and_line_breaks() {
