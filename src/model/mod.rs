@@ -265,6 +265,8 @@ impl<'a> Model<'a> {
 
     /// Top-level blocks with the given path, with their scope.
     pub fn blocks(&self, path: &str) -> Vec<(ScopeId, NodeId)> {
+        // The two-level parse keeps only these blocks' statements.
+        debug_assert!(crate::parse::blocks::is_model_block(path), "{path}");
         let mut out = Vec::new();
         for (s, scope) in self.scopes.iter().enumerate() {
             for &b in &scope.blocks {
