@@ -9,6 +9,8 @@
 pub mod blocks;
 pub mod capture;
 pub mod diagnostic;
+#[doc(hidden)]
+pub mod differential;
 pub mod explain;
 pub mod grammar;
 mod scan;
