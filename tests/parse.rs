@@ -239,3 +239,25 @@ fn two_level_parse_agrees_on_samples_and_corpus() {
     }
     assert!(skipped >= 3, "only {skipped} files had skipped blocks");
 }
+
+/// Large inputs parse the stretches between skipped bodies in parallel: same result as the
+/// full parse (which is itself parsed in parallel pieces).
+#[test]
+fn two_level_parse_of_a_large_file_agrees() {
+    let mut text = String::from(
+        "#config-version=FGT60F-7.2.8-FW-build1639-240313:opmode=0:vdom=1:user=admin\n\
+         config vdom\nedit root\nnext\nend\n",
+    );
+    let pem = "MIIB".repeat(40);
+    let mut i = 0;
+    while text.len() < 6 << 20 {
+        text.push_str(&format!(
+            "config global\nconfig firewall address\n    edit \"a{i}\"\n        set comment \"x\n{pem}\nend\"\n        set w a\\\nb\n    next\nend\nend\n\
+             config vdom\nedit root\nconfig user local\n    edit \"u{i}\"\n        set passwd ENC {pem}\n    next\nend\n\
+             config router static\n    edit {i}\n        set device \"port1\"\n    next\nend\nend\n"
+        ));
+        i += 1;
+    }
+    let bodies = parse::differential::compare(&text).unwrap();
+    assert_eq!(bodies, 2 * i);
+}

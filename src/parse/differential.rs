@@ -30,6 +30,8 @@ fn same_tree(f: &Document<'_>, t: &Document<'_>) -> Result<usize, String> {
     }
     // Full node id -> two-level node id, for the parents.
     let mut map = vec![NONE; f.len()];
+    // And back.
+    let mut rev = vec![NONE; t.len()];
     let mut i = 0usize;
     let mut bodies = 0;
     for (j, tn) in t.tree.nodes.iter().enumerate() {
@@ -43,9 +45,7 @@ fn same_tree(f: &Document<'_>, t: &Document<'_>) -> Result<usize, String> {
             if f.tree.nodes.get(i).map(|n| n.span.start) != Some(start) {
                 return Err(format!("Body node {j} does not start at a full-parse node"));
             }
-            let full_holder = (0..f.len())
-                .find(|&k| map[k] == holder)
-                .ok_or("the block of a Body has no full-parse counterpart")?;
+            let full_holder = rev[holder as usize] as usize;
             while i < f.len() && f.tree.nodes[i].span.end <= end {
                 // Every node of the body lies inside the block that holds it.
                 let mut p = f.tree.nodes[i].parent;
@@ -81,6 +81,7 @@ fn same_tree(f: &Document<'_>, t: &Document<'_>) -> Result<usize, String> {
             return Err(format!("node {j}: different parent"));
         }
         map[i] = j as NodeId;
+        rev[j] = i as NodeId;
         i += 1;
     }
     if i != f.len() {

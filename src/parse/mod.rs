@@ -89,19 +89,33 @@ fn two_level(text: &str) -> Option<Document<'_>> {
     let b = text.as_bytes();
     let mut nodes: Vec<Node> = Vec::new();
     let mut args: Vec<Arg> = Vec::new();
+    // The stretches pest parses: from the start (or a body's `end` line) to the next body
+    // (or the end of the input). They are independent, so large files parse them in parallel.
+    let mut gaps = Vec::with_capacity(bodies.len() + 1);
     let mut pos = start;
-    let tail = (text.len(), text.len());
-    for &(body_start, body_end) in bodies.iter().chain(std::iter::once(&tail)) {
+    for &(body_start, body_end) in &bodies {
+        gaps.push((pos, body_start));
+        pos = body_end;
+    }
+    gaps.push((pos, text.len()));
+    let parse_gap = |&(from, to): &(usize, usize)| scan(&text[..to], from, to);
+    let chunks: Vec<Chunk> = if text.len() >= PARALLEL_MIN && gaps.len() > 1 {
+        use rayon::prelude::*;
+        gaps.par_iter().map(parse_gap).collect()
+    } else {
+        gaps.iter().map(parse_gap).collect()
+    };
+    for (k, chunk) in chunks.into_iter().enumerate() {
+        let (from, body_start) = gaps[k];
         // The statements before the body, parsed by pest up to the body and no further: the
         // `end` of the previous body first, this body's `config` line last.
-        let chunk = scan(&text[..body_start], pos, body_start);
         if chunk.failed || chunk.end != body_start {
             return None;
         }
-        if pos != start && chunk.nodes.first().map(|n| n.kind) != Some(Kind::End) {
+        if from != start && chunk.nodes.first().map(|n| n.kind) != Some(Kind::End) {
             return None;
         }
-        if body_start < text.len() {
+        if bodies.get(k).is_some() {
             let header = chunk.nodes.last()?;
             // The header ends with its own line break, not inside a value (a `\` continuation
             // or a quote would have taken pest past the body's start).
@@ -120,7 +134,7 @@ fn two_level(text: &str) -> Option<Document<'_>> {
             n.args = (n.args.0 + offset, n.args.1 + offset);
             n
         }));
-        if body_start < text.len() {
+        if let Some(&(body_start, body_end)) = bodies.get(k) {
             let n = args.len() as u32;
             let span = Span::new(body_start, body_end);
             nodes.push(Node {
@@ -132,7 +146,6 @@ fn two_level(text: &str) -> Option<Document<'_>> {
                 args: (n, n),
             });
         }
-        pos = body_end;
     }
     finish(text, start, nodes, args, Vec::new()).ok()
 }
