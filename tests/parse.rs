@@ -195,3 +195,69 @@ fn parallel_pieces_give_the_same_tree() {
         );
     }
 }
+
+/// The two-level parse (`Mode::ModelBlocks`, used by `check` and `tokens`) agrees with the full
+/// parse on every sample, every malformed fixture and every corpus backup, skips the blocks
+/// the model does not read, and builds the same model.
+#[test]
+fn two_level_parse_agrees_on_samples_and_corpus() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = conf_files(&root.join("samples"));
+    files.extend(conf_files(&root.join("tests/fixtures/malformed")));
+    let corpus = root.join("../shared/corpus");
+    if corpus.is_dir() {
+        files.extend(conf_files(&corpus));
+    }
+    let mut skipped = 0;
+    for path in &files {
+        let Ok(src) = SourceFile::load(path) else {
+            continue;
+        };
+        let bodies = parse::differential::compare(&src.text)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let (Ok(full), Ok(two)) = (
+            parse::parse(&src.text),
+            parse::parse_with(&src.text, parse::Mode::ModelBlocks),
+        ) else {
+            continue;
+        };
+        if bodies > 0 {
+            skipped += 1;
+        }
+        let (a, b) = (Model::build(full), Model::build(two));
+        let serials = |m: &Model<'_>| {
+            m.tokens
+                .iter()
+                .map(|t| t.serial.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(serials(&a), serials(&b), "{}", path.display());
+        assert_eq!(a.users.len(), b.users.len(), "{}", path.display());
+        assert_eq!(a.admins.len(), b.admins.len(), "{}", path.display());
+        assert_eq!(a.warnings, b.warnings, "{}", path.display());
+        assert_eq!(a.is_multi_vdom(), b.is_multi_vdom(), "{}", path.display());
+    }
+    assert!(skipped >= 3, "only {skipped} files had skipped blocks");
+}
+
+/// Large inputs parse the stretches between skipped bodies in parallel: same result as the
+/// full parse (which is itself parsed in parallel pieces).
+#[test]
+fn two_level_parse_of_a_large_file_agrees() {
+    let mut text = String::from(
+        "#config-version=FGT60F-7.2.8-FW-build1639-240313:opmode=0:vdom=1:user=admin\n\
+         config vdom\nedit root\nnext\nend\n",
+    );
+    let pem = "MIIB".repeat(40);
+    let mut i = 0;
+    while text.len() < 6 << 20 {
+        text.push_str(&format!(
+            "config global\nconfig firewall address\n    edit \"a{i}\"\n        set comment \"x\n{pem}\nend\"\n        set w a\\\nb\n    next\nend\nend\n\
+             config vdom\nedit root\nconfig user local\n    edit \"u{i}\"\n        set passwd ENC {pem}\n    next\nend\n\
+             config router static\n    edit {i}\n        set device \"port1\"\n    next\nend\nend\n"
+        ));
+        i += 1;
+    }
+    let bodies = parse::differential::compare(&text).unwrap();
+    assert_eq!(bodies, 2 * i);
+}

@@ -211,3 +211,221 @@ proptest! {
         let _ = m.unit_evidence();
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The two-level parse (`parse::Mode::ModelBlocks`) against the full parse.
+// ---------------------------------------------------------------------------------------------
+
+/// Statements of real backups, values of every shape (the first [`CLEAN`] fragments), then
+/// broken statements, script verbs, capture noise and lone characters.
+const CLEAN: usize = 11;
+const FRAGMENTS: &[&str] = &[
+    "set comments \"multi\nline\"",
+    "set buffer \"<html>\\\"q\\\" \\\\ end\nnext\n</html>\"",
+    "set passwd ENC SH2abc+/==",
+    "set member \"a\" \"b\" c",
+    "set k 'single quoted\nvalue'",
+    "set word a\\ b\\\ncontinued",
+    "set service \"\"HTTPS\" \"HTTP\"",
+    "set name \"new\"_zone1",
+    "set subnet 10.0.0.1 255.255.255.0",
+    "unset status",
+    "# a comment",
+    "set",
+    "set \"x\" y",
+    "edit 1",
+    "edit \"FTKMOB42A1AAF752\"",
+    "edit a b",
+    "edit",
+    "next",
+    "end",
+    "end foo",
+    "config system interface",
+    "config firewall policy",
+    "config user local",
+    "conf user fortitoken",
+    "delete \"x\"",
+    "execute fortitoken import",
+    "#config-version=FGT60F-7.2.8-FW-build1639-240313:opmode=0:vdom=1:user=admin",
+    "FGT60F (root) # show",
+    "--More-- \r        \r",
+    "\"",
+    "'",
+    "\\",
+    "",
+    "    ",
+    "\t",
+];
+
+/// A backup-shaped text: top-level blocks (model and non-model), VDOM wrappers, nested blocks
+/// and entries, statements built from [`FRAGMENTS`], a line ending per text, optional BOM.
+fn backup_shaped() -> impl Strategy<Value = String> {
+    let paths = prop_oneof![
+        Just("user fortitoken"),
+        Just("user local"),
+        Just("system admin"),
+        Just("system global"),
+        Just("system ha"),
+        Just("system interface"),
+        Just("system \"sms-server\""),
+        Just("firewall address"),
+        Just("firewall policy"),
+        Just("system replacemsg auth \"auth-fortitoken-page\""),
+        Just("router static"),
+    ];
+    let stmt = prop_oneof![
+        30 => (0..CLEAN).prop_map(|i| FRAGMENTS[i].to_owned()),
+        10 => "set [a-z-]{1,8} [a-zA-Z0-9 .-]{0,12}",
+        1 => (CLEAN..FRAGMENTS.len()).prop_map(|i| FRAGMENTS[i].to_owned()),
+        1 => "set [a-z-]{1,8} [a-zA-Z0-9 .\"'\\\\-]{0,12}",
+        1 => "(config|edit) [a-z0-9 ]{1,10}",
+    ];
+    let block = (
+        paths,
+        proptest::collection::vec((0u8..4, stmt, 0usize..3), 0..8),
+        prop_oneof![20 => Just(true), 1 => Just(false)],
+    )
+        .prop_map(|(path, body, close)| {
+            let mut out = format!("config {path}\n");
+            for (shape, s, depth) in body {
+                let pad = "    ".repeat(depth + 1);
+                match shape {
+                    0 => out.push_str(&format!(
+                        "{pad}edit \"e{depth}\"\n{pad}    {s}\n{pad}next\n"
+                    )),
+                    1 => out.push_str(&format!("{pad}config sub\n{pad}    {s}\n{pad}end\n")),
+                    _ => out.push_str(&format!("{pad}{s}\n")),
+                }
+            }
+            if close {
+                out.push_str("end\n");
+            }
+            out
+        });
+    (
+        any::<bool>(),
+        0u8..3,
+        proptest::collection::vec((block, 0u8..3), 1..6),
+        0u8..4,
+    )
+        .prop_map(|(bom, vdom, blocks, ending)| {
+            let mut out = String::new();
+            if bom {
+                out.push('\u{feff}');
+            }
+            out.push_str(
+                "#config-version=FGT60F-7.2.8-FW-build1639-240313:opmode=0:vdom=1:user=admin\n",
+            );
+            if vdom > 0 {
+                out.push_str("config vdom\nedit root\nnext\nend\n");
+            }
+            for (b, wrap) in blocks {
+                match (vdom, wrap) {
+                    (0, _) | (_, 0) => out.push_str(&b),
+                    (_, 1) => out.push_str(&format!("config global\n{b}end\n")),
+                    _ => out.push_str(&format!("config vdom\nedit root\n{b}end\n")),
+                }
+            }
+            match ending {
+                0 | 1 => out,
+                2 => out.replace('\n', "\r\n"),
+                _ => out.replacen('\n', "\r", 2),
+            }
+        })
+}
+
+/// Byte-level mutations that keep the text valid UTF-8: insert a fragment, delete a range,
+/// duplicate a range, swap a line ending.
+fn mutate(text: &str, edits: Vec<(prop::sample::Index, u8, usize, usize)>) -> String {
+    let mut s = text.to_owned();
+    for (at, op, pick, len) in edits {
+        let mut i = at.index(s.len() + 1);
+        while !s.is_char_boundary(i) {
+            i -= 1;
+        }
+        let mut end = (i + len).min(s.len());
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        match op {
+            0 => s.insert_str(i, FRAGMENTS[pick % FRAGMENTS.len()]),
+            1 => drop(s.drain(i..end)),
+            2 => {
+                let dup = s[i..end].to_owned();
+                s.insert_str(i, &dup);
+            }
+            _ => s.insert_str(
+                i,
+                ["\n", "\r\n", "\r", "\"", "\\", "end\n", "next\n"][pick % 7],
+            ),
+        }
+    }
+    s
+}
+
+fn differential(text: &str) -> Result<(), TestCaseError> {
+    let Ok(src) = SourceFile::from_bytes(PathBuf::from("d.conf"), text.as_bytes().to_vec()) else {
+        return Ok(());
+    };
+    if let Err(e) = parse::differential::compare(&src.text) {
+        return Err(TestCaseError::fail(format!("{e}\ninput: {:?}", src.text)));
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 600, ..ProptestConfig::default() })]
+
+    #[test]
+    fn two_level_agrees_on_backup_shaped_text(text in backup_shaped()) {
+        differential(&text)?;
+    }
+
+    #[test]
+    fn two_level_agrees_on_mutated_backups(
+        text in backup_shaped(),
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..4, any::<usize>(), 0usize..30), 1..6),
+    ) {
+        differential(&mutate(&text, edits))?;
+    }
+
+    #[test]
+    fn two_level_agrees_on_mutated_samples(
+        which in 0usize..16,
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..4, any::<usize>(), 0usize..30), 0..5),
+    ) {
+        let all = samples();
+        let sample = String::from_utf8_lossy(&all[which % all.len()]).into_owned();
+        differential(&mutate(&sample, edits))?;
+    }
+
+    #[test]
+    fn two_level_agrees_on_soup(text in soup()) {
+        differential(&text)?;
+    }
+
+    #[test]
+    fn two_level_agrees_on_arbitrary_text(text in "\\PC{0,300}") {
+        differential(&text)?;
+    }
+}
+
+/// The generated inputs do exercise the skipping: most backup-shaped texts have Body nodes.
+#[test]
+fn backup_shaped_inputs_skip_blocks() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let strategy = backup_shaped();
+    let mut with_bodies = 0;
+    for _ in 0..200 {
+        let text = strategy.new_tree(&mut runner).unwrap().current();
+        if parse::differential::compare(&text).unwrap() > 0 {
+            with_bodies += 1;
+        }
+    }
+    assert!(
+        with_bodies > 50,
+        "only {with_bodies} of 200 inputs had Body nodes"
+    );
+}

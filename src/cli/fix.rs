@@ -15,7 +15,7 @@ use std::sync::{Mutex, Once};
 
 use super::args::{FixArgs, FixFormat};
 use super::lint::{Session, exit_code};
-use super::{EXIT_ERROR, analyse, now, print};
+use super::{EXIT_ERROR, analyse_with, now, print};
 use crate::fix::plan::PlanOptions;
 use crate::fix::{fix_file, patch, runbook};
 use crate::model::Model;
@@ -48,7 +48,8 @@ fn run_inner(args: &FixArgs) -> Result<u8, String> {
     if let Some(out) = &args.script {
         refuse_input_path(&session, out)?;
     }
-    let (files, models) = analyse(&session.loaded);
+    // Fixes edit and replay any block: the full parse.
+    let (files, models) = analyse_with(&session.loaded, crate::parse::Mode::Full);
     let now = args.input.now.unwrap_or_else(now);
     let findings = session.findings(&models, &args.rules, now);
     let date = super::args::rfc3339(now);

@@ -128,15 +128,24 @@ pub fn load_one(input: &Input) -> Loaded {
     }
 }
 
-/// Parses and models every loaded file, on all cores. Returns the report entries and, for each
-/// file that parsed, its model (same indexes as the input).
+/// Parses and models every loaded file, on all cores, with the two-level parse
+/// ([`parse::Mode::ModelBlocks`]: the model reads only the blocks it needs). Returns the
+/// report entries and, for each file that parsed, its model (same indexes as the input).
 pub fn analyse(loaded: &[Loaded]) -> (Vec<ReportFile<'_>>, Vec<Option<Model<'_>>>) {
+    analyse_with(loaded, parse::Mode::ModelBlocks)
+}
+
+/// [`analyse`] with an explicit parse mode (`fix` needs [`parse::Mode::Full`]).
+pub fn analyse_with(
+    loaded: &[Loaded],
+    mode: parse::Mode,
+) -> (Vec<ReportFile<'_>>, Vec<Option<Model<'_>>>) {
     use rayon::prelude::*;
     let bar = progress::bar(loaded);
     let results: Vec<(ReportFile<'_>, Option<Model<'_>>)> = loaded
         .par_iter()
         .map(|l| {
-            let r = analyse_one(l);
+            let r = analyse_one_with(l, mode);
             if let Some(b) = &bar {
                 b.inc(1);
             }
@@ -149,7 +158,13 @@ pub fn analyse(loaded: &[Loaded]) -> (Vec<ReportFile<'_>>, Vec<Option<Model<'_>>
     results.into_iter().unzip()
 }
 
+/// Parses and models one file with the two-level parse (see [`analyse`]).
 pub fn analyse_one(l: &Loaded) -> (ReportFile<'_>, Option<Model<'_>>) {
+    analyse_one_with(l, parse::Mode::ModelBlocks)
+}
+
+/// [`analyse_one`] with an explicit parse mode.
+pub fn analyse_one_with(l: &Loaded, mode: parse::Mode) -> (ReportFile<'_>, Option<Model<'_>>) {
     let src = match &l.source {
         Ok(src) => src,
         Err(e) => {
@@ -162,7 +177,7 @@ pub fn analyse_one(l: &Loaded) -> (ReportFile<'_>, Option<Model<'_>>) {
         l.display.clone(),
         Some(std::borrow::Cow::Borrowed(src.text.as_str())),
     );
-    match parse::parse(&src.text) {
+    match parse::parse_with(&src.text, mode) {
         Err(e) => {
             let lines = LineIndex::new(&src.text);
             // No tree to find the secrets in: mask them line by line for the snippet.

@@ -273,6 +273,8 @@ impl<'a> Model<'a> {
 
     /// Top-level blocks with the given path, with their scope.
     pub fn blocks(&self, path: &str) -> Vec<(ScopeId, NodeId)> {
+        // The two-level parse keeps only these blocks' statements.
+        debug_assert!(crate::parse::blocks::is_model_block(path), "{path}");
         self.block_index.get(path).cloned().unwrap_or_default()
     }
 

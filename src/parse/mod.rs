@@ -6,10 +6,14 @@
 //! [`tree::link`] build the nesting. A statement that fails is explained by
 //! [`explain`] with a located [`ParseError`].
 
+pub mod blocks;
 pub mod capture;
 pub mod diagnostic;
+#[doc(hidden)]
+pub mod differential;
 pub mod explain;
 pub mod grammar;
+mod scan;
 pub mod tree;
 pub mod value;
 
@@ -46,6 +50,103 @@ struct Chunk {
     end: usize,
     /// Stopped in front of a statement it could not recognise.
     failed: bool,
+}
+
+/// How much of a file pest parses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// Every statement: what `fix` and anything that edits or reads arbitrary blocks needs.
+    #[default]
+    Full,
+    /// The two-level parse for `check` and `tokens`: a validating scanner (`scan.rs`) checks
+    /// every statement and the nesting of the whole file and finds the block boundaries; pest
+    /// parses every statement outside the bodies of the blocks the model does not read
+    /// ([`blocks`]), and each such body becomes one [`Kind::Body`] node (spans still tile the
+    /// file). When the scanner is unsure of anything, or it and pest disagree on a boundary,
+    /// the file is parsed as in [`Mode::Full`], so errors, warnings and captures are exactly
+    /// those of the full parse.
+    ModelBlocks,
+}
+
+/// Parses a whole configuration text in the given [`Mode`].
+pub fn parse_with(text: &str, mode: Mode) -> Result<Document<'_>, ParseError> {
+    match mode {
+        Mode::Full => parse(text),
+        Mode::ModelBlocks => match two_level(text) {
+            Some(doc) => Ok(doc),
+            None => parse(text),
+        },
+    }
+}
+
+/// The two-level parse, or `None` when the file must be parsed by pest alone.
+fn two_level(text: &str) -> Option<Document<'_>> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let bodies = scan::plan(text, start)?;
+    if bodies.is_empty() {
+        return None;
+    }
+    let b = text.as_bytes();
+    let mut nodes: Vec<Node> = Vec::new();
+    let mut args: Vec<Arg> = Vec::new();
+    // The stretches pest parses: from the start (or a body's `end` line) to the next body
+    // (or the end of the input). They are independent, so large files parse them in parallel.
+    let mut gaps = Vec::with_capacity(bodies.len() + 1);
+    let mut pos = start;
+    for &(body_start, body_end) in &bodies {
+        gaps.push((pos, body_start));
+        pos = body_end;
+    }
+    gaps.push((pos, text.len()));
+    let parse_gap = |&(from, to): &(usize, usize)| scan(&text[..to], from, to);
+    let chunks: Vec<Chunk> = if text.len() >= PARALLEL_MIN && gaps.len() > 1 {
+        use rayon::prelude::*;
+        gaps.par_iter().map(parse_gap).collect()
+    } else {
+        gaps.iter().map(parse_gap).collect()
+    };
+    for (k, chunk) in chunks.into_iter().enumerate() {
+        let (from, body_start) = gaps[k];
+        // The statements before the body, parsed by pest up to the body and no further: the
+        // `end` of the previous body first, this body's `config` line last.
+        if chunk.failed || chunk.end != body_start {
+            return None;
+        }
+        if from != start && chunk.nodes.first().map(|n| n.kind) != Some(Kind::End) {
+            return None;
+        }
+        if bodies.get(k).is_some() {
+            let header = chunk.nodes.last()?;
+            // The header ends with its own line break, not inside a value (a `\` continuation
+            // or a quote would have taken pest past the body's start).
+            let crlf = b[..body_start].ends_with(b"\r\n");
+            let line_break = body_start - if crlf { 2 } else { 1 };
+            if header.kind != Kind::Config
+                || !matches!(b[line_break], b'\n' | b'\r')
+                || chunk.args.last()?.span.end as usize > line_break
+            {
+                return None;
+            }
+        }
+        let offset = args.len() as u32;
+        args.extend(chunk.args);
+        nodes.extend(chunk.nodes.into_iter().map(|mut n| {
+            n.args = (n.args.0 + offset, n.args.1 + offset);
+            n
+        }));
+        if let Some(&(body_start, body_end)) = bodies.get(k) {
+            let n = args.len() as u32;
+            let span = Span::new(body_start, body_end);
+            nodes.push(Node {
+                kind: Kind::Body,
+                span,
+                content: span,
+                subtree_end: 0,
+                args: (n, n),
+            });
+        }
+    }
+    finish(text, start, nodes, args, Vec::new()).ok()
 }
 
 /// Parses a whole configuration text.

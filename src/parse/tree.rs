@@ -45,6 +45,14 @@ pub enum Kind {
     /// lines, markdown fences, typed commands, command output (diagnostic output is read as
     /// evidence by the model), and the tail of a block whose opening is not in the input.
     Skipped,
+    /// The raw body of a block the two-level parse ([`super::Mode::ModelBlocks`]) did not hand
+    /// to pest because the model does not read it: everything between the block's `config`
+    /// line and its `end` line, as one node without arguments (its `content` is its `span`).
+    /// The scanner checked every statement in it, so the full parse would accept it, but its
+    /// statements are not in the tree: anything that masks secrets must treat the text of a
+    /// `Body` node with the conservative masker for unparsed text, and rules and the model
+    /// ignore it (it is trivia).
+    Body,
 }
 
 impl Kind {
@@ -52,7 +60,13 @@ impl Kind {
     pub fn is_trivia(self) -> bool {
         matches!(
             self,
-            Kind::Bom | Kind::Comment | Kind::Blank | Kind::Pager | Kind::Prompt | Kind::Skipped
+            Kind::Bom
+                | Kind::Comment
+                | Kind::Blank
+                | Kind::Pager
+                | Kind::Prompt
+                | Kind::Skipped
+                | Kind::Body
         )
     }
 }
