@@ -312,11 +312,10 @@ impl Model<'_> {
                     }
                     continue;
                 }
-                // `Skipped` debug output and `Prompt` typed commands, and any text the tree
-                // holds without reading it as statements (the raw body of a block the fast
-                // path did not parse, any kind added later): conservatively, like text that
-                // did not parse.
-                _ => {
+                // `Skipped` debug output, `Prompt` typed commands, the raw `Body` of a block
+                // the two-level parse did not read as statements: conservatively, like text
+                // that did not parse.
+                Kind::Skipped | Kind::Prompt | Kind::Body => {
                     out.extend(secrets_in_region(doc.text, node.span));
                     continue;
                 }
@@ -363,6 +362,19 @@ mod tests {
 
     fn masked(text: &str, spans: &[Span]) -> String {
         crate::report::redact(text, spans)
+    }
+
+    #[test]
+    fn raw_bodies_of_the_two_level_parse_are_masked() {
+        let t = "config vpn ipsec phase1-interface\n    edit \"x\"\n        set psksecret ENC QWERTYSECRET\n        set comments \"a\nFZPEMLINE\"\n    next\nend\nconfig user local\n    edit \"u\"\n        set passwd ENC ABCSECRET\n    next\nend\n";
+        let doc = crate::parse::parse_with(t, crate::parse::Mode::ModelBlocks).unwrap();
+        assert!(doc.tree.nodes.iter().any(|n| n.kind == Kind::Body));
+        let m = Model::build(doc);
+        let shown = masked(t, &m.secret_spans());
+        for secret in ["QWERTYSECRET", "FZPEMLINE", "ABCSECRET"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("set psksecret"));
     }
 
     #[test]
