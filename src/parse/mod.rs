@@ -1,7 +1,7 @@
 //! Stage 2 of the pipeline: **parse**. Turns validated text into a lossless [`Document`].
 //!
 //! The pest grammar (`grammar/fortios.pest`) recognises statements; this module drives it over
-//! the input in windows of about 1 MiB (bounded memory for pest's token queue whatever the file
+//! the input in windows of about 64 KiB (bounded memory for pest's token queue whatever the file
 //! size), lowers each statement pair into a [`tree::Node`] with absolute byte spans, and lets
 //! [`tree::link`] build the nesting. A statement that fails is explained by
 //! [`explain`] with a located [`ParseError`].
@@ -28,7 +28,7 @@ use tree::StructureError;
 pub use tree::{Arg, Kind, Node, NodeId, Tree, Warning};
 
 /// Window size for one call of the `batch` rule.
-const WINDOW: usize = 1 << 20;
+const WINDOW: usize = 1 << 16;
 
 /// Inputs at least this large are parsed in parallel pieces.
 const PARALLEL_MIN: usize = 4 << 20;
