@@ -226,6 +226,9 @@ impl<'a> Model<'a> {
             None => ScopeKind::Unit,
         };
         let top: Vec<NodeId> = self.doc.top_level().collect();
+        // Names already in `vdom_names`: a set, so that declaring many VDOMs stays linear.
+        let mut declared: std::collections::HashSet<String> =
+            self.vdom_names.iter().cloned().collect();
         for id in top {
             if self.doc.node(id).kind != Kind::Config {
                 continue;
@@ -245,7 +248,7 @@ impl<'a> Model<'a> {
                             .filter(|&c| self.doc.node(c).kind == Kind::Config)
                             .collect();
                         if blocks.is_empty() {
-                            if !self.vdom_names.contains(&name) {
+                            if declared.insert(name.clone()) {
                                 self.vdom_names.push(name);
                             }
                         } else {
