@@ -12,11 +12,15 @@ Shapes (the ones an attack run found super-linear before):
   units        many backups of different units sharing one serial  (check, FTK012)
   tokens1e6    one backup with 1,000,000 tokens: peak RSS vs file size (check; --big only)
 
-Usage: python3 bench/shapes.py [--big] [--scale K]
-The release binary is built first (cargo build --release).
+Usage: python3 bench/shapes.py [--big] [--scale K] [--instructions]
+The release binary is built first (cargo build --release). Wall time on a shared or virtual
+machine can vary by 2x between runs; `--instructions` also counts the instructions of the 2x,
+4x and 8x runs with valgrind's callgrind (slow, but the same count on every run) and prints
+their growth per doubling.
 """
 import argparse
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -43,6 +47,15 @@ def median_time(cmd, repeat=3):
     run(cmd)
     samples = [run(cmd) for _ in range(repeat)]
     return statistics.median(t for t, _ in samples), max(r for _, r in samples)
+
+
+def instructions(cmd):
+    """Instructions executed by cmd, counted by callgrind."""
+    r = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd], capture_output=True, text=True)
+    m = re.search(r"Collected : (\d+)", r.stderr)
+    if not m:
+        sys.exit(f"callgrind failed on {' '.join(map(str, cmd))}:\n{r.stderr[-2000:]}")
+    return int(m.group(1))
 
 
 def serial(i):
@@ -148,20 +161,27 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--big", action="store_true", help="also the 1,000,000-token memory shape")
     ap.add_argument("--scale", type=float, default=1.0, help="multiply every base size")
+    ap.add_argument("--instructions", action="store_true", help="also count instructions with callgrind (repeatable)")
     a = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     print("| shape | 1x | 2x | 4x | 8x | growth per doubling |")
     print("|---|---|---|---|---|---|")
     worst = 0.0
+    counted = []
     for name, (gen, base) in SHAPES.items():
-        times = []
+        times, counts = [], []
         for k in (1, 2, 4, 8):
             with tempfile.TemporaryDirectory() as t:
                 d = Path(t)
                 paths, cmd = gen(int(base * a.scale * k), d)
                 cmd = cmd or ["check", "--format", "json"]
-                t_, _ = median_time([str(BIN), *cmd, "--now", "1700000000", *map(str, paths)])
+                full = [str(BIN), *cmd, "--now", "1700000000", *map(str, paths)]
+                t_, _ = median_time(full)
                 times.append(t_)
+                if a.instructions and k > 1:
+                    counts.append(instructions(full))
+        if counts:
+            counted.append((name, counts))
         growth = [times[i + 1] / times[i] for i in range(3)]
         g = statistics.mean(growth[1:])  # the 1x run is dominated by start-up
         worst = max(worst, g)
@@ -180,6 +200,12 @@ def main():
             secs, rss = median_time([str(BIN), "check", "--format", "json", "--now", "1700000000", str(p)], repeat=1)
             print(f"\n1,000,000 tokens: {size / 1e6:.0f} MB file, {secs:.2f} s, peak RSS {rss / 1e6:.0f} MB = {rss / size:.2f}x the file")
     print(f"\nworst growth per doubling: {worst:.2f}x (2x = linear)")
+    if counted:
+        print("\n| shape | instructions 2x | 4x | 8x | growth per doubling |")
+        print("|---|---|---|---|---|")
+        for name, c in counted:
+            g = [c[i + 1] / c[i] for i in range(2)]
+            print(f"| {name} | {c[0] / 1e6:.0f} M | {c[1] / 1e6:.0f} M | {c[2] / 1e6:.0f} M | {g[0]:.2f}x, {g[1]:.2f}x |")
 
 
 if __name__ == "__main__":
