@@ -27,6 +27,8 @@
 //! * `testing`: the invariants of the whole pipeline that the fuzz targets and property tests
 //!   check (leak, injection, replay, settle).
 
+#![forbid(unsafe_code)]
+
 pub mod cli;
 pub mod config;
 pub mod fix;

@@ -148,8 +148,8 @@ pub struct Token {
     pub license: Option<Attr>,
     /// The licence is a free trial (`FTMTRIAL…`).
     pub trial: bool,
-    /// The users and admins naming this token.
-    pub holders: Box<[Holder]>,
+    /// The users and admins naming this token (one pointer when there are none).
+    pub holders: thin_vec::ThinVec<Holder>,
     extra: Option<Box<TokenExtra>>,
 }
 
@@ -208,7 +208,7 @@ impl Token {
                 .as_ref()
                 .is_some_and(|l| l.value.starts_with("FTMTRIAL")),
             license,
-            holders: Box::default(),
+            holders: thin_vec::ThinVec::new(),
             extra: (!extra.is_empty()).then(|| Box::new(extra)),
             serial,
             entry,
