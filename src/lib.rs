@@ -13,12 +13,15 @@
 //!  checked    spans      users, …              diff
 //! ```
 //!
-//! * [`source`]: reads a file, refuses what is not FortiOS CLI text (encrypted, YAML, binary,
-//!   invalid UTF-8, empty) with a located reason.
+//! * [`source`]: reads a file with a bound, refuses what is not FortiOS CLI text (encrypted,
+//!   YAML, JSON, binary, invalid UTF-8, empty, truncated) with a located reason.
 //! * [`parse`]: a pest grammar (`grammar/fortios.pest`) recognises statements; a stack builds
-//!   the nesting. Every node keeps its byte span; the spans tile the input exactly.
+//!   the nesting. Every node keeps its byte span; the spans tile the input exactly. The
+//!   two-level mode lets a validating scanner skip the bodies of blocks the model does not
+//!   read (`parse::blocks::MODEL_BLOCKS`); `fix` uses the full parse.
 //! * [`model`]: header facts, scopes (global, each VDOM) and typed views of tokens, users,
-//!   admins and the system objects that FortiToken depends on.
+//!   admins and the system objects that FortiToken depends on; the one masking policy for
+//!   secrets (`model::secrets`).
 //! * [`rules`]: one file per rule; each returns findings as plain data.
 //! * [`fix`]: one remediation plan per file, rendered as a FortiOS CLI script and as span
 //!   edits on the original text (diff, in-place rewrite), checked by a small CLI interpreter.
