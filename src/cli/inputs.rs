@@ -187,13 +187,9 @@ fn excluded(path: &Path) -> bool {
 /// A named file that is readable text but has no sign of FortiOS configuration. Binary,
 /// empty, unreadable or encrypted files are not "clearly" anything: the loader names them.
 pub fn clearly_not_config(path: &Path) -> bool {
-    let mut buf = Vec::with_capacity(64 * 1024);
-    let Ok(f) = std::fs::File::open(path) else {
+    let Some(buf) = read_head(path) else {
         return false;
     };
-    if f.take(64 * 1024).read_to_end(&mut buf).is_err() {
-        return false;
-    }
     let text_ok = match std::str::from_utf8(&buf) {
         Ok(_) => true,
         // A character cut at the 64 KiB boundary is still text.
@@ -228,15 +224,16 @@ fn has_config_extension(path: &Path) -> bool {
 
 /// Content sniffing: a `#config-version=` header, or a `config <word>` line near the top.
 pub fn looks_like_config(path: &Path) -> bool {
+    // One that cannot be read is kept: the loader reports why.
+    read_head(path).is_none_or(|head| sniff(&head))
+}
+
+/// The first 64 KiB of a file, or `None` when it cannot be read.
+fn read_head(path: &Path) -> Option<Vec<u8>> {
     let mut buf = Vec::with_capacity(64 * 1024);
-    let Ok(f) = std::fs::File::open(path) else {
-        // Let the loader report why it cannot be read.
-        return true;
-    };
-    if f.take(64 * 1024).read_to_end(&mut buf).is_err() {
-        return true;
-    }
-    sniff(&buf)
+    let f = std::fs::File::open(path).ok()?;
+    f.take(64 * 1024).read_to_end(&mut buf).ok()?;
+    Some(buf)
 }
 
 pub fn sniff(head: &[u8]) -> bool {

@@ -154,7 +154,7 @@ pub struct Token {
 }
 
 /// The attributes of a token entry that most entries do not set.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TokenExtra {
     pub status: Option<Attr>,
     /// The `set seed` statement. The seed itself is a secret and is never read.
@@ -168,17 +168,16 @@ pub struct TokenExtra {
     pub comments: Option<Attr>,
 }
 
-impl TokenExtra {
-    fn is_empty(&self) -> bool {
-        self.status.is_none()
-            && self.seed.is_none()
-            && self.activation_code.is_none()
-            && self.activation_expire.is_none()
-            && self.reg_id.is_none()
-            && self.os_ver.is_none()
-            && self.comments.is_none()
-    }
-}
+/// A token entry that sets none of the rare attributes.
+static NO_EXTRA: TokenExtra = TokenExtra {
+    status: None,
+    seed: None,
+    activation_code: None,
+    activation_expire: None,
+    reg_id: None,
+    os_ver: None,
+    comments: None,
+};
 
 impl Token {
     pub(super) fn read(m: &Model<'_>, scope: ScopeId, entry: NodeId) -> Token {
@@ -209,7 +208,7 @@ impl Token {
                 .is_some_and(|l| l.value.starts_with("FTMTRIAL")),
             license,
             holders: thin_vec::ThinVec::new(),
-            extra: (!extra.is_empty()).then(|| Box::new(extra)),
+            extra: (extra != NO_EXTRA).then(|| Box::new(extra)),
             serial,
             entry,
             scope,
@@ -218,16 +217,7 @@ impl Token {
 
     /// The attributes most entries lack (all absent when the entry sets none).
     fn extra(&self) -> &TokenExtra {
-        static NONE: TokenExtra = TokenExtra {
-            status: None,
-            seed: None,
-            activation_code: None,
-            activation_expire: None,
-            reg_id: None,
-            os_ver: None,
-            comments: None,
-        };
-        self.extra.as_deref().unwrap_or(&NONE)
+        self.extra.as_deref().unwrap_or(&NO_EXTRA)
     }
 
     /// `set status`.
