@@ -15,6 +15,7 @@ pub mod secrets;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use crate::parse::blocks::MODEL_BLOCKS;
 use crate::parse::{Document, Kind, NodeId, Warning};
 pub use evidence::{Evidence, RuntimeStatus, TokenStatus, UnitEvidence};
 pub use header::Header;
@@ -95,9 +96,9 @@ pub struct Model<'a> {
     scope_index: HashMap<ScopeKind, ScopeId>,
     /// Token indices sorted by serial (then by index): 4 bytes a token, binary-searched.
     token_index: Vec<u32>,
-    /// Top-level blocks of every scope by `config` path, in scope order then file order: each
-    /// path is spelt once, when the model is built, not at every lookup.
-    block_index: HashMap<String, Vec<(ScopeId, NodeId)>>,
+    /// The in-scope blocks of each path of [`MODEL_BLOCKS`] (same order), in scope order then
+    /// file order: each path is spelt once, when the model is built, not at every lookup.
+    block_index: Vec<Vec<(ScopeId, NodeId)>>,
     holder_index: HashMap<String, Vec<Holder>>,
     /// Runtime evidence: the diagnostic output in this file (origins with an empty path) and
     /// any `--evidence` files merged in with [`Evidence::merge`].
@@ -155,7 +156,7 @@ impl<'a> Model<'a> {
             warnings: doc.warnings.clone(),
             scope_index: HashMap::new(),
             token_index: Vec::new(),
-            block_index: HashMap::new(),
+            block_index: Vec::new(),
             holder_index: HashMap::new(),
             evidence: Evidence::default(),
             doc,
@@ -233,8 +234,11 @@ impl<'a> Model<'a> {
             if self.doc.node(id).kind != Kind::Config {
                 continue;
             }
-            match self.doc.config_path(id).as_str() {
-                "vdom" => {
+            let container = ["vdom", "global"]
+                .into_iter()
+                .find(|&c| self.doc.config_path_is(id, c));
+            match container {
+                Some("vdom") => {
                     let edits: Vec<NodeId> = self
                         .doc
                         .children(id)
@@ -257,7 +261,7 @@ impl<'a> Model<'a> {
                         }
                     }
                 }
-                "global" => {
+                Some(_) => {
                     let blocks: Vec<NodeId> = self
                         .doc
                         .children(id)
@@ -278,17 +282,24 @@ impl<'a> Model<'a> {
     pub fn blocks(&self, path: &str) -> Vec<(ScopeId, NodeId)> {
         // The two-level parse keeps only these blocks' statements.
         debug_assert!(crate::parse::blocks::is_model_block(path), "{path}");
-        self.block_index.get(path).cloned().unwrap_or_default()
+        MODEL_BLOCKS
+            .iter()
+            .position(|&b| b == path)
+            .and_then(|i| self.block_index.get(i))
+            .cloned()
+            .unwrap_or_default()
     }
 
     fn index_blocks(&mut self) {
-        let mut index: HashMap<String, Vec<(ScopeId, NodeId)>> = HashMap::new();
+        // Only the blocks the model reads are looked up (see `blocks`).
+        let mut index = vec![Vec::new(); MODEL_BLOCKS.len()];
+        let mut path = String::new();
         for (s, scope) in self.scopes.iter().enumerate() {
             for &b in &scope.blocks {
-                index
-                    .entry(self.doc.config_path(b))
-                    .or_default()
-                    .push((s, b));
+                let p = self.doc.config_path_in(b, &mut path);
+                if let Some(i) = MODEL_BLOCKS.iter().position(|&m| m == p) {
+                    index[i].push((s, b));
+                }
             }
         }
         self.block_index = index;

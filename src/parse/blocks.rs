@@ -6,9 +6,12 @@
 //! when it is at top level, directly inside a top-level `config global`, or directly inside an
 //! `edit <vdom>` of a top-level `config vdom`. An in-scope block whose path (the path words,
 //! decoded and joined by one space, as `Document::config_path` gives it) is in
-//! [`MODEL_BLOCKS`] is parsed whole by pest; the containers [`CONTAINERS`] themselves (and the
-//! `edit <vdom>` headers inside `config vdom`) are parsed statement by statement so that their
-//! in-scope children can be told apart. Every other block's body is skipped.
+//! [`MODEL_BLOCKS`] is parsed by pest, except the bodies of the blocks nested in it (an
+//! administrator's `config gui-dashboard`, an interface's `config ipv6`): the model reads only
+//! the `set`/`unset` lines and the `edit` entries of a block, never a nested block. The
+//! containers [`CONTAINERS`] themselves (and the `edit <vdom>` headers inside `config vdom`) are
+//! parsed statement by statement so that their in-scope children can be told apart. Every
+//! other block's body is skipped.
 
 /// The block paths the model and the rules read (`Model::blocks`). A unit test checks that
 /// every path the model and the rules look up is in this list.

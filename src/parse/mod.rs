@@ -768,13 +768,44 @@ impl<'a> Document<'a> {
     /// `config` path words joined by one space (`system replacemsg auth auth-fortitoken-page`).
     pub fn config_path(&self, id: NodeId) -> String {
         let mut out = String::new();
-        for a in self.args(id) {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(&value::decode(self.raw(a.span)));
-        }
+        self.config_path_in(id, &mut out);
         out
+    }
+
+    /// [`Document::config_path`] written into `buf` (cleared first), for loops that spell many
+    /// paths without allocating a string each.
+    pub fn config_path_in<'b>(&self, id: NodeId, buf: &'b mut String) -> &'b str {
+        buf.clear();
+        for a in self.args(id) {
+            if !buf.is_empty() {
+                buf.push(' ');
+            }
+            buf.push_str(&value::decode(self.raw(a.span)));
+        }
+        buf
+    }
+
+    /// Whether the `config` path of `id` is `path` (words joined by one space), as
+    /// [`Document::config_path`] would spell it, without building the string.
+    pub fn config_path_is(&self, id: NodeId, path: &str) -> bool {
+        let args = self.args(id);
+        let mut rest = path;
+        for a in args {
+            let word = value::decode(self.raw(a.span));
+            // As `config_path` joins them: a blank before each word once the path so far is
+            // not empty.
+            if rest.len() < path.len() {
+                match rest.strip_prefix(' ') {
+                    Some(r) => rest = r,
+                    None => return false,
+                }
+            }
+            match rest.strip_prefix(word.as_ref()) {
+                Some(r) => rest = r,
+                None => return false,
+            }
+        }
+        rest.is_empty() && !args.is_empty()
     }
 
     /// The key of an `edit` (decoded), or the attribute of a `set`/`unset`.
@@ -836,6 +867,37 @@ mod tests {
         let vdom = doc.top_level().next().unwrap();
         let kids: Vec<_> = doc.children(vdom).map(|i| doc.node(i).kind).collect();
         assert_eq!(kids, [Kind::Edit, Kind::Edit, Kind::End]);
+    }
+
+    #[test]
+    fn config_path_is_agrees_with_config_path() {
+        let text = "config system admin\nend\nconfig \"system\" 'admin'\nend\n\
+                    config \"system admin\"\nend\nconfig system admin x\nend\n\
+                    config system\nend\nconfig \"\" system admin\nend\nconfig sys\\tem admin\nend\n\
+                    config system \"\" admin\nend\n";
+        let doc = parse(text).unwrap();
+        let configs: Vec<NodeId> = doc
+            .top_level()
+            .filter(|&id| doc.node(id).kind == Kind::Config)
+            .collect();
+        assert_eq!(configs.len(), 8);
+        for &id in &configs {
+            let path = doc.config_path(id);
+            for probe in [
+                path.as_str(),
+                "system admin",
+                "system",
+                "system admin x",
+                "system  admin",
+                "",
+            ] {
+                assert_eq!(
+                    doc.config_path_is(id, probe),
+                    path == probe,
+                    "{path:?} vs {probe:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -116,6 +116,13 @@ fn value(b: &[u8], mut i: usize) -> Option<usize> {
 
 /// Blanks from `i`.
 fn skip_blanks(b: &[u8], mut i: usize) -> usize {
+    // Indentation is runs of spaces (four a level): eight at a time.
+    while let Some(chunk) = b.get(i..i + 8) {
+        if chunk != b"        " {
+            break;
+        }
+        i += 8;
+    }
     while i < b.len() && is_blank(b[i]) {
         i += 1;
     }
@@ -235,6 +242,7 @@ pub(crate) fn plan(text: &str, start: usize) -> Option<Vec<(usize, usize)>> {
     let mut stack: Vec<Frame> = Vec::with_capacity(MAX_DEPTH);
     let mut bodies = Vec::new();
     let mut args = Vec::new();
+    let mut path_buf = String::new();
     // Depth of the innermost skipped block, if any (inside it, statements are only checked).
     let mut skipping: Option<usize> = None;
     let mut pos = start;
@@ -253,12 +261,12 @@ pub(crate) fn plan(text: &str, start: usize) -> Option<Vec<(usize, usize)>> {
                     || matches!(stack[..], [Frame::Config(Role::Global, _)])
                     || matches!(stack[..], [Frame::Config(Role::Vdom, _), Frame::Edit(true)]);
                 let path = if in_scope && skipping.is_none() {
-                    path(text, &args)
+                    path(text, &args, &mut path_buf)
                 } else {
-                    String::new()
+                    ""
                 };
                 let role = if stack.is_empty() {
-                    match path.as_str() {
+                    match path {
                         "vdom" => Role::Vdom,
                         "global" => Role::Global,
                         _ => Role::Other,
@@ -266,11 +274,11 @@ pub(crate) fn plan(text: &str, start: usize) -> Option<Vec<(usize, usize)>> {
                 } else {
                     Role::Other
                 };
-                // Blocks nested in a block pest parses are parsed too.
+                // Out of scope and not in a skipped block: nested in a block the model reads,
+                // which reads only that block's own `set`/`unset` and `edit` lines.
                 let skip = skipping.is_none()
-                    && in_scope
                     && role == Role::Other
-                    && !blocks::is_model_block(&path);
+                    && !(in_scope && blocks::is_model_block(path));
                 if skip {
                     skipping = Some(stack.len());
                 }
@@ -311,8 +319,8 @@ pub(crate) fn plan(text: &str, start: usize) -> Option<Vec<(usize, usize)>> {
 }
 
 /// The path of a `config` line from its word spans, decoded and joined by one space.
-fn path(text: &str, args: &[(usize, usize)]) -> String {
-    let mut out = String::new();
+fn path<'b>(text: &str, args: &[(usize, usize)], out: &'b mut String) -> &'b str {
+    out.clear();
     for &(a, b) in args {
         if !out.is_empty() {
             out.push(' ');
@@ -389,6 +397,19 @@ mod tests {
             [
                 "set a b\n",
                 "edit 1\nconfig user local\nset a b\nend\nnext\n"
+            ]
+        );
+    }
+
+    #[test]
+    fn blocks_nested_in_model_blocks_are_skipped() {
+        let text = "config system admin\n    edit \"a\"\n        set two-factor fortitoken\n        config gui-dashboard\n            edit 1\n                config widget\n                end\n            next\n        end\n    next\nend\n";
+        let bodies = plan(text, 0).unwrap();
+        let skipped: Vec<&str> = bodies.iter().map(|&(a, b)| &text[a..b]).collect();
+        assert_eq!(
+            skipped,
+            [
+                "            edit 1\n                config widget\n                end\n            next\n"
             ]
         );
     }

@@ -12,17 +12,19 @@ use std::borrow::Cow;
 pub fn decode(raw: &str) -> Cow<'_, str> {
     // Fast path: a plain bare word or a simple quoted string.
     let bytes = raw.as_bytes();
-    if !raw.contains('\\') {
-        if bytes.len() >= 2
-            && bytes[0] == b'"'
-            && bytes[bytes.len() - 1] == b'"'
-            && !raw[1..raw.len() - 1].contains(['"', '\''])
+    // Values are short: a plain loop beats memchr's set-up.
+    let special = |b: &[u8]| b.iter().position(|&c| matches!(c, b'\\' | b'"' | b'\''));
+    match special(bytes) {
+        None => return Cow::Borrowed(raw),
+        Some(0)
+            if bytes.len() >= 2
+                && bytes[0] == b'"'
+                && bytes[bytes.len() - 1] == b'"'
+                && special(&bytes[1..bytes.len() - 1]).is_none() =>
         {
             return Cow::Borrowed(&raw[1..raw.len() - 1]);
         }
-        if !raw.contains(['"', '\'']) {
-            return Cow::Borrowed(raw);
-        }
+        Some(_) => {}
     }
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars().peekable();
