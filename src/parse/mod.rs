@@ -81,69 +81,92 @@ pub fn parse_with(text: &str, mode: Mode) -> Result<Document<'_>, ParseError> {
 
 /// The two-level parse, or `None` when the file must be parsed by pest alone.
 fn two_level(text: &str) -> Option<Document<'_>> {
+    use scan::Piece;
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let bodies = scan::plan(text, start)?;
-    if bodies.is_empty() {
+    let plan = scan::plan(text, start)?;
+    if !plan.pieces.iter().any(|p| matches!(p, Piece::Body(..))) {
         return None;
     }
     let b = text.as_bytes();
-    let mut nodes: Vec<Node> = Vec::new();
-    let mut args: Vec<Arg> = Vec::new();
-    // The stretches pest parses: from the start (or a body's `end` line) to the next body
-    // (or the end of the input). They are independent, so large files parse them in parallel.
-    let mut gaps = Vec::with_capacity(bodies.len() + 1);
-    let mut pos = start;
-    for &(body_start, body_end) in &bodies {
-        gaps.push((pos, body_start));
-        pos = body_end;
-    }
-    gaps.push((pos, text.len()));
-    let parse_gap = |&(from, to): &(usize, usize)| scan(&text[..to], from, to);
-    let chunks: Vec<Chunk> = if text.len() >= PARALLEL_MIN && gaps.len() > 1 {
+    // The stretches pest parses are independent: large files parse them in parallel.
+    let stretches: Vec<(usize, usize)> = plan
+        .pieces
+        .iter()
+        .filter_map(|p| match *p {
+            Piece::Pest(from, to) => Some((from, to)),
+            _ => None,
+        })
+        .collect();
+    let parse_stretch = |&(from, to): &(usize, usize)| scan(&text[..to], from, to);
+    let chunks: Vec<Chunk> = if text.len() >= PARALLEL_MIN && stretches.len() > 1 {
         use rayon::prelude::*;
-        gaps.par_iter().map(parse_gap).collect()
+        stretches.par_iter().map(parse_stretch).collect()
     } else {
-        gaps.iter().map(parse_gap).collect()
+        stretches.iter().map(parse_stretch).collect()
     };
-    for (k, chunk) in chunks.into_iter().enumerate() {
-        let (from, body_start) = gaps[k];
-        // The statements before the body, parsed by pest up to the body and no further: the
-        // `end` of the previous body first, this body's `config` line last.
-        if chunk.failed || chunk.end != body_start {
-            return None;
-        }
-        if from != start && chunk.nodes.first().map(|n| n.kind) != Some(Kind::End) {
-            return None;
-        }
-        if bodies.get(k).is_some() {
-            let header = chunk.nodes.last()?;
-            // The header ends with its own line break, not inside a value (a `\` continuation
-            // or a quote would have taken pest past the body's start).
-            let crlf = b[..body_start].ends_with(b"\r\n");
-            let line_break = body_start - if crlf { 2 } else { 1 };
-            if header.kind != Kind::Config
-                || !matches!(b[line_break], b'\n' | b'\r')
-                || chunk.args.last()?.span.end as usize > line_break
-            {
-                return None;
+    let pest_nodes: usize = chunks.iter().map(|c| c.nodes.len()).sum();
+    let mut nodes: Vec<Node> = Vec::with_capacity(pest_nodes + plan.pieces.len());
+    let mut args: Vec<Arg> = Vec::with_capacity(plan.args.len());
+    let mut chunks = chunks.into_iter();
+    let is_body = |k: Option<&Piece>| matches!(k, Some(Piece::Body(..)));
+    for (k, piece) in plan.pieces.iter().enumerate() {
+        match *piece {
+            Piece::Node(i) => {
+                let n = plan.nodes[i];
+                let first = args.len() as u32;
+                args.extend_from_slice(&plan.args[n.args.0 as usize..n.args.1 as usize]);
+                nodes.push(Node {
+                    args: (first, args.len() as u32),
+                    ..n
+                });
             }
-        }
-        let offset = args.len() as u32;
-        args.extend(chunk.args);
-        nodes.extend(chunk.nodes.into_iter().map(|mut n| {
-            n.args = (n.args.0 + offset, n.args.1 + offset);
-            n
-        }));
-        if let Some(&(body_start, body_end)) = bodies.get(k) {
-            let n = args.len() as u32;
-            let span = Span::new(body_start, body_end);
-            nodes.push(Node {
-                kind: Kind::Body,
-                span,
-                content: span,
-                subtree_end: 0,
-                args: (n, n),
-            });
+            Piece::Body(body_start, body_end) => {
+                let n = args.len() as u32;
+                let span = Span::new(body_start, body_end);
+                nodes.push(Node {
+                    kind: Kind::Body,
+                    span,
+                    content: span,
+                    subtree_end: 0,
+                    args: (n, n),
+                });
+            }
+            Piece::Pest(_, to) => {
+                // Pest must agree with the scanner on every boundary: it read exactly the
+                // stretch, starting with the block's `config` line (or the `end` of a body
+                // nested in it) and ending with the block's `end` (or the `config` line of
+                // a nested body).
+                let chunk = chunks.next()?;
+                if chunk.failed || chunk.end != to {
+                    return None;
+                }
+                let first = chunk.nodes.first()?.kind;
+                let last = chunk.nodes.last()?;
+                let after_body = k > 0 && is_body(plan.pieces.get(k - 1));
+                if first != if after_body { Kind::End } else { Kind::Config } {
+                    return None;
+                }
+                if is_body(plan.pieces.get(k + 1)) {
+                    // The header ends with its own line break, not inside a value (a `\`
+                    // continuation or a quote would have taken pest past the body's start).
+                    let crlf = b[..to].ends_with(b"\r\n");
+                    let line_break = to - if crlf { 2 } else { 1 };
+                    if last.kind != Kind::Config
+                        || !matches!(b[line_break], b'\n' | b'\r')
+                        || chunk.args.last()?.span.end as usize > line_break
+                    {
+                        return None;
+                    }
+                } else if last.kind != Kind::End {
+                    return None;
+                }
+                let offset = args.len() as u32;
+                args.extend(chunk.args);
+                nodes.extend(chunk.nodes.into_iter().map(|mut n| {
+                    n.args = (n.args.0 + offset, n.args.1 + offset);
+                    n
+                }));
+            }
         }
     }
     finish(text, start, nodes, args, Vec::new()).ok()
@@ -654,22 +677,58 @@ struct Open {
 
 impl Open {
     fn close(self, base: usize, slice: &str, chunk: &mut Chunk) {
-        let stmt = &slice.as_bytes()[self.start..self.end];
-        let mut content_end = stmt.len();
-        while content_end > 0 && matches!(stmt[content_end - 1], b' ' | b'\t' | b'\r' | b'\n') {
-            content_end -= 1;
-        }
-        if let Some(last) = chunk.args.get(self.first_arg..).and_then(<[Arg]>::last) {
-            // A bare word may end in a `\` line continuation, which the trimming above cut off.
-            content_end = content_end.max(last.span.end as usize - base - self.start);
-        }
+        let last_arg_end = chunk
+            .args
+            .get(self.first_arg..)
+            .and_then(<[Arg]>::last)
+            .map(|a| a.span.end as usize - base);
+        let node = statement_node(
+            slice.as_bytes(),
+            self.kind,
+            (self.line_start, self.start, self.end),
+            last_arg_end,
+            (self.first_arg as u32, chunk.args.len() as u32),
+        );
         chunk.nodes.push(Node {
-            kind: self.kind,
-            span: Span::new(base + self.line_start, base + self.end),
-            content: Span::new(base + self.start, base + self.start + content_end),
-            subtree_end: 0,
-            args: (self.first_arg as u32, chunk.args.len() as u32),
+            span: Span::new(
+                base + node.span.start as usize,
+                base + node.span.end as usize,
+            ),
+            content: Span::new(
+                base + node.content.start as usize,
+                base + node.content.end as usize,
+            ),
+            ..node
         });
+    }
+}
+
+/// The node of one statement of `b`: `line_start..end` is the whole line (indentation,
+/// statement, trailing blanks, line break), `start` where the statement begins; its content
+/// ends before the trailing blanks and line break, or after its last argument (a bare word
+/// may end in a `\` line continuation, which that trimming would cut off). Pest's lowering and
+/// the scanner's both build nodes here, so they cannot differ in this.
+fn statement_node(
+    b: &[u8],
+    kind: Kind,
+    (line_start, start, end): (usize, usize, usize),
+    last_arg_end: Option<usize>,
+    args: (u32, u32),
+) -> Node {
+    let stmt = &b[start..end];
+    let mut content_end = stmt.len();
+    while content_end > 0 && matches!(stmt[content_end - 1], b' ' | b'\t' | b'\r' | b'\n') {
+        content_end -= 1;
+    }
+    if let Some(last) = last_arg_end {
+        content_end = content_end.max(last - start);
+    }
+    Node {
+        kind,
+        span: Span::new(line_start, end),
+        content: Span::new(start, start + content_end),
+        subtree_end: 0,
+        args,
     }
 }
 

@@ -21,7 +21,8 @@
 use memchr::{memchr, memchr2};
 
 use super::blocks;
-use super::tree::MAX_DEPTH;
+use super::tree::{Arg, Kind, MAX_DEPTH, Node};
+use crate::source::Span;
 
 /// Bytes that end a run of a bare word: blanks, line breaks, quotes and `\`.
 static BARE_STOP: [bool; 256] = {
@@ -36,17 +37,45 @@ static BARE_STOP: [bool; 256] = {
     t
 };
 
-/// What one statement is, as far as nesting goes.
+/// What one statement is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Stmt {
-    /// Blank line, blanks at the end of the input, or comment.
-    Trivia,
+    /// Blank line, or blanks at the very end of the input.
+    Blank,
+    /// A whole-line `#` comment.
+    Comment,
     Config,
     Edit,
     Next,
     End,
-    /// `set` / `unset`.
     Set,
+    Unset,
+}
+
+impl Stmt {
+    fn kind(self) -> Kind {
+        match self {
+            Stmt::Blank => Kind::Blank,
+            Stmt::Comment => Kind::Comment,
+            Stmt::Config => Kind::Config,
+            Stmt::Edit => Kind::Edit,
+            Stmt::Next => Kind::Next,
+            Stmt::End => Kind::End,
+            Stmt::Set => Kind::Set,
+            Stmt::Unset => Kind::Unset,
+        }
+    }
+}
+
+/// One statement as the scanner read it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Line {
+    stmt: Stmt,
+    /// Where the statement begins, after the indentation (for blanks at the end of the input,
+    /// where the line begins: pest's `blank_at_end` takes the blanks itself).
+    start: usize,
+    /// After its line break.
+    end: usize,
 }
 
 /// Blank or tab.
@@ -162,21 +191,24 @@ fn values(b: &[u8], mut i: usize, args: &mut Vec<(usize, usize)>) -> Option<usiz
     }
 }
 
-/// One statement starting at `pos` (a line start, `pos < b.len()`): its kind and end, with the
-/// argument spans in `args` (`config` path words; others are only checked). `None` when the
-/// scanner is not sure pest reads it the same way.
-fn statement(b: &[u8], pos: usize, args: &mut Vec<(usize, usize)>) -> Option<(Stmt, usize)> {
+/// One statement starting at `pos` (a line start, `pos < b.len()`), with its arguments' spans
+/// in `args` as pest's lowering makes them: `config` path words, the `edit` key, the `set`
+/// attribute then its values, a comment's text. `None` when the scanner is not sure pest reads
+/// it the same way.
+fn statement(b: &[u8], pos: usize, args: &mut Vec<(usize, usize)>) -> Option<Line> {
     args.clear();
     let i = skip_blanks(b, pos);
+    let line = |stmt, start, end| Some(Line { stmt, start, end });
     let Some(&c) = b.get(i) else {
         // Blanks at the very end of the input.
-        return Some((Stmt::Trivia, i));
+        return line(Stmt::Blank, pos, i);
     };
     match c {
-        b'\n' | b'\r' => return Some((Stmt::Trivia, trail_eol(b, i)?)),
+        b'\n' | b'\r' => return line(Stmt::Blank, i, trail_eol(b, i)?),
         b'#' => {
             let end = memchr2(b'\n', b'\r', &b[i..]).map_or(b.len(), |n| i + n);
-            return Some((Stmt::Trivia, trail_eol(b, end)?));
+            args.push((i, end));
+            return line(Stmt::Comment, i, trail_eol(b, end)?);
         }
         _ => {}
     }
@@ -196,20 +228,26 @@ fn statement(b: &[u8], pos: usize, args: &mut Vec<(usize, usize)>) -> Option<(St
             if attr_end == a || !at_value_end(b, attr_end) {
                 return None;
             }
+            args.push((a, attr_end));
             let end = values(b, attr_end, args)?;
-            Some((Stmt::Set, end))
+            let stmt = if word == b"set" {
+                Stmt::Set
+            } else {
+                Stmt::Unset
+            };
+            line(stmt, i, end)
         }
         b"config" | b"edit" if has_sep => {
             let end = values(b, word_end, args)?;
             match (word, args.len()) {
                 (_, 0) => None,
                 (b"edit", n) if n > 1 => None,
-                (b"edit", _) => Some((Stmt::Edit, end)),
-                _ => Some((Stmt::Config, end)),
+                (b"edit", _) => line(Stmt::Edit, i, end),
+                _ => line(Stmt::Config, i, end),
             }
         }
-        b"next" => Some((Stmt::Next, trail_eol(b, word_end)?)),
-        b"end" => Some((Stmt::End, trail_eol(b, word_end)?)),
+        b"next" => line(Stmt::Next, i, trail_eol(b, word_end)?),
+        b"end" => line(Stmt::End, i, trail_eol(b, word_end)?),
         _ => None,
     }
 }
@@ -217,8 +255,8 @@ fn statement(b: &[u8], pos: usize, args: &mut Vec<(usize, usize)>) -> Option<(St
 /// An open block while scanning.
 #[derive(Clone, Copy, Debug)]
 enum Frame {
-    /// A `config`: what it is, and where its body starts when the body is skipped.
-    Config(Role, Option<usize>),
+    /// A `config`, and what it is.
+    Config(Role),
     /// An `edit`; `true` for an `edit <vdom>` of a top-level `config vdom`.
     Edit(bool),
 }
@@ -234,58 +272,111 @@ enum Role {
     Other,
 }
 
-/// Scans `text` from `start` (after a BOM) and returns the bodies to skip, in order, as
-/// `(start, end)` byte ranges: each runs from the line after a `config` header to the start of
-/// its `end` line and is not empty. `None` when the scanner is not sure of the whole file.
-pub(crate) fn plan(text: &str, start: usize) -> Option<Vec<(usize, usize)>> {
+/// One stretch of the file, as the two-level parse handles it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Piece {
+    /// Statements pest parses: a block the model reads, from its `config` line to its `end`
+    /// line, cut around the bodies of the blocks nested in it.
+    Pest(usize, usize),
+    /// The body of a block nothing reads, from the line after its `config` line to the start
+    /// of its `end` line (never empty): one raw [`Kind::Body`] node.
+    Body(usize, usize),
+    /// A statement the scanner lowered itself: [`Plan::nodes`]`[i]`.
+    Node(usize),
+}
+
+/// What [`plan`] found: the file as pieces in order, and the statements outside the blocks the
+/// model reads (headers and `end` lines of skipped blocks, the containers' lines, comments and
+/// blank lines), lowered by the scanner into the nodes pest's lowering would make.
+#[derive(Debug, Default)]
+pub(crate) struct Plan {
+    pub pieces: Vec<Piece>,
+    /// Their `args` ranges index [`Plan::args`].
+    pub nodes: Vec<Node>,
+    pub args: Vec<Arg>,
+}
+
+impl Plan {
+    /// Lowers one statement the scanner is sure of.
+    fn lower(&mut self, b: &[u8], pos: usize, line: Line, spans: &[(usize, usize)]) {
+        let first = self.args.len() as u32;
+        self.args.extend(spans.iter().map(|&(s, e)| Arg {
+            span: Span::new(s, e),
+        }));
+        let node = super::statement_node(
+            b,
+            line.stmt.kind(),
+            (pos, line.start, line.end),
+            spans.last().map(|&(_, e)| e),
+            (first, self.args.len() as u32),
+        );
+        self.pieces.push(Piece::Node(self.nodes.len()));
+        self.nodes.push(node);
+    }
+}
+
+/// Scans `text` from `start` (after a BOM) and cuts it into [`Piece`]s. `None` when the scanner
+/// is not sure of the whole file.
+pub(crate) fn plan(text: &str, start: usize) -> Option<Plan> {
     let b = text.as_bytes();
     let mut stack: Vec<Frame> = Vec::with_capacity(MAX_DEPTH);
-    let mut bodies = Vec::new();
-    let mut args = Vec::new();
+    let mut plan = Plan::default();
+    let mut spans = Vec::new();
     let mut path_buf = String::new();
-    // Depth of the innermost skipped block, if any (inside it, statements are only checked).
+    // The depth of the skipped block we are in, if any (inside it, statements are only
+    // checked), and where its body starts.
     let mut skipping: Option<usize> = None;
+    let mut body_start = 0;
+    // The depth of the block pest parses that we are in, if any, and where its current
+    // stretch starts.
+    let mut pest: Option<usize> = None;
+    let mut pest_from = 0;
     let mut pos = start;
     while pos < b.len() {
-        let (stmt, end) = statement(b, pos, &mut args)?;
-        match stmt {
-            Stmt::Trivia => {}
-            Stmt::Set => {
+        let line = statement(b, pos, &mut spans)?;
+        // Whether the scanner lowers this statement itself.
+        let mut own = skipping.is_none() && pest.is_none();
+        match line.stmt {
+            Stmt::Blank | Stmt::Comment => {}
+            Stmt::Set | Stmt::Unset => {
                 stack.last()?;
             }
             Stmt::Config => {
                 if stack.len() >= MAX_DEPTH {
                     return None;
                 }
-                let in_scope = stack.is_empty()
-                    || matches!(stack[..], [Frame::Config(Role::Global, _)])
-                    || matches!(stack[..], [Frame::Config(Role::Vdom, _), Frame::Edit(true)]);
-                let path = if in_scope && skipping.is_none() {
-                    path(text, &args, &mut path_buf)
-                } else {
-                    ""
-                };
-                let role = if stack.is_empty() {
-                    match path {
-                        "vdom" => Role::Vdom,
-                        "global" => Role::Global,
-                        _ => Role::Other,
+                let mut role = Role::Other;
+                if skipping.is_none() {
+                    let in_scope = stack.is_empty()
+                        || matches!(stack[..], [Frame::Config(Role::Global)])
+                        || matches!(stack[..], [Frame::Config(Role::Vdom), Frame::Edit(true)]);
+                    let path = if in_scope && pest.is_none() {
+                        path(text, &spans, &mut path_buf)
+                    } else {
+                        ""
+                    };
+                    if stack.is_empty() {
+                        role = match path {
+                            "vdom" => Role::Vdom,
+                            "global" => Role::Global,
+                            _ => Role::Other,
+                        };
                     }
-                } else {
-                    Role::Other
-                };
-                // Out of scope and not in a skipped block: nested in a block the model reads,
-                // which reads only that block's own `set`/`unset` and `edit` lines.
-                let skip = skipping.is_none()
-                    && role == Role::Other
-                    && !(in_scope && blocks::is_model_block(path));
-                if skip {
-                    skipping = Some(stack.len());
+                    if pest.is_none() && in_scope && blocks::is_model_block(path) {
+                        pest = Some(stack.len());
+                        pest_from = pos;
+                        own = false;
+                    } else if role == Role::Other {
+                        // Out of scope, or nested in a block the model reads (which reads only
+                        // that block's own `set`/`unset` lines and `edit` entries).
+                        skipping = Some(stack.len());
+                        body_start = line.end;
+                    }
                 }
-                stack.push(Frame::Config(role, skip.then_some(end)));
+                stack.push(Frame::Config(role));
             }
             Stmt::Edit => {
-                let Some(Frame::Config(role, _)) = stack.last() else {
+                let Some(Frame::Config(role)) = stack.last() else {
                     return None;
                 };
                 let vdom = *role == Role::Vdom;
@@ -302,20 +393,31 @@ pub(crate) fn plan(text: &str, start: usize) -> Option<Vec<(usize, usize)>> {
                 if let Some(Frame::Edit(_)) = stack.last() {
                     stack.pop();
                 }
-                let Some(Frame::Config(_, body)) = stack.pop() else {
+                let Some(Frame::Config(_)) = stack.pop() else {
                     return None;
                 };
-                if let Some(body) = body {
+                if skipping == Some(stack.len()) {
                     skipping = None;
-                    if pos > body {
-                        bodies.push((body, pos));
+                    if pos > body_start {
+                        if pest.is_some() {
+                            plan.pieces.push(Piece::Pest(pest_from, body_start));
+                            pest_from = pos;
+                        }
+                        plan.pieces.push(Piece::Body(body_start, pos));
                     }
+                    own = pest.is_none();
+                } else if pest == Some(stack.len()) {
+                    plan.pieces.push(Piece::Pest(pest_from, line.end));
+                    pest = None;
                 }
             }
         }
-        pos = end;
+        if own {
+            plan.lower(b, pos, line, &spans);
+        }
+        pos = line.end;
     }
-    stack.is_empty().then_some(bodies)
+    stack.is_empty().then_some(plan)
 }
 
 /// The path of a `config` line from its word spans, decoded and joined by one space.
@@ -335,7 +437,20 @@ mod tests {
     use super::*;
 
     fn stmt(s: &str) -> Option<(Stmt, usize)> {
-        statement(s.as_bytes(), 0, &mut Vec::new())
+        statement(s.as_bytes(), 0, &mut Vec::new()).map(|l| (l.stmt, l.end))
+    }
+
+    /// The text of the bodies a plan skips.
+    fn bodies(text: &str) -> Vec<&str> {
+        plan(text, 0)
+            .unwrap()
+            .pieces
+            .iter()
+            .filter_map(|p| match *p {
+                Piece::Body(a, b) => Some(&text[a..b]),
+                _ => None,
+            })
+            .collect()
     }
 
     #[test]
@@ -349,12 +464,13 @@ mod tests {
             stmt("set service \"\"HTTPS\" \"HTTP\"\r"),
             Some((Stmt::Set, 28))
         );
-        assert_eq!(stmt("unset a"), Some((Stmt::Set, 7)));
+        assert_eq!(stmt("unset a"), Some((Stmt::Unset, 7)));
         assert_eq!(stmt("config system  global \t\n"), Some((Stmt::Config, 24)));
         assert_eq!(stmt("edit \"a b\"\n"), Some((Stmt::Edit, 11)));
         assert_eq!(stmt("end  \r\n"), Some((Stmt::End, 7)));
-        assert_eq!(stmt("  # c\rx"), Some((Stmt::Trivia, 6)));
-        assert_eq!(stmt("  \t"), Some((Stmt::Trivia, 3)));
+        assert_eq!(stmt("  # c\rx"), Some((Stmt::Comment, 6)));
+        assert_eq!(stmt("  \t"), Some((Stmt::Blank, 3)));
+        assert_eq!(stmt("  \r\n"), Some((Stmt::Blank, 4)));
         for bad in [
             "set \"a\" b\n",
             "set\n",
@@ -379,21 +495,38 @@ mod tests {
     #[test]
     fn plans_skip_bodies_outside_the_model() {
         let text = "#config-version=x\nconfig firewall address\n    edit \"a\"\n        set subnet 1.1.1.1 255.255.255.255\n    next\nend\nconfig user local\n    edit u\n    next\nend\nconfig firewall policy\nend\n";
-        let bodies = plan(text, 0).unwrap();
-        assert_eq!(bodies.len(), 1);
-        let (a, b) = bodies[0];
-        assert!(text[a..b].starts_with("    edit \"a\""));
-        assert!(text[b..].starts_with("end\nconfig user local"));
+        let plan = plan(text, 0).unwrap();
+        // The header comment, the skipped block's `config` line, its body, its `end`, the
+        // block the model reads (pest), then the empty skipped block's two lines.
+        let shape: Vec<String> = plan
+            .pieces
+            .iter()
+            .map(|p| match *p {
+                Piece::Node(i) => format!("{:?}", plan.nodes[i].kind),
+                Piece::Body(a, b) => format!("Body {:?}", &text[a..b][..10]),
+                Piece::Pest(a, b) => format!("Pest {:?}", &text[a..b]),
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                "Comment",
+                "Config",
+                "Body \"    edit \\\"\"",
+                "End",
+                "Pest \"config user local\\n    edit u\\n    next\\nend\\n\"",
+                "Config",
+                "End"
+            ]
+        );
     }
 
     #[test]
     fn vdom_scoping() {
         // `end` closes `edit root` (as in VDOM backups).
         let text = "config vdom\nedit root\nnext\nend\nconfig global\nconfig system global\nset a b\nend\nconfig system dns\nset a b\nend\nend\nconfig vdom\nedit root\nconfig user local\nend\nconfig router static\nedit 1\nconfig user local\nset a b\nend\nnext\nend\nend\n";
-        let bodies = plan(text, 0).unwrap();
-        let skipped: Vec<&str> = bodies.iter().map(|&(a, b)| &text[a..b]).collect();
         assert_eq!(
-            skipped,
+            bodies(text),
             [
                 "set a b\n",
                 "edit 1\nconfig user local\nset a b\nend\nnext\n"
@@ -404,10 +537,8 @@ mod tests {
     #[test]
     fn blocks_nested_in_model_blocks_are_skipped() {
         let text = "config system admin\n    edit \"a\"\n        set two-factor fortitoken\n        config gui-dashboard\n            edit 1\n                config widget\n                end\n            next\n        end\n    next\nend\n";
-        let bodies = plan(text, 0).unwrap();
-        let skipped: Vec<&str> = bodies.iter().map(|&(a, b)| &text[a..b]).collect();
         assert_eq!(
-            skipped,
+            bodies(text),
             [
                 "            edit 1\n                config widget\n                end\n            next\n"
             ]
@@ -425,9 +556,9 @@ mod tests {
             "config a\n",
             "config a\nset x \"y\nend\n",
         ] {
-            assert_eq!(plan(bad, 0), None, "{bad:?}");
+            assert!(plan(bad, 0).is_none(), "{bad:?}");
         }
         let deep = "config a\n".repeat(MAX_DEPTH + 1) + &"end\n".repeat(MAX_DEPTH + 1);
-        assert_eq!(plan(&deep, 0), None);
+        assert!(plan(&deep, 0).is_none());
     }
 }
