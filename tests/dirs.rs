@@ -342,3 +342,47 @@ fn run_rules_point_into_the_right_files_after_a_skipped_one() {
     );
     assert_eq!(codes(&walked), codes(&named));
 }
+
+#[test]
+fn repo_context_keeps_its_boundary_when_walked_files_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    copy(
+        "tests/fixtures/rules/token_on_several_units/violation/fw-a.conf",
+        &d.join("repo/fw-a.conf"),
+    );
+    copy(
+        "tests/fixtures/rules/token_on_several_units/violation/fw-b.conf",
+        &d.join("other/fw-b.conf"),
+    );
+    // Skipped files in the linted folder and in the context folder, before the backups.
+    std::fs::write(d.join("repo/a-notes.txt"), "inventory notes\n").unwrap();
+    std::fs::write(d.join("other/a-notes.txt"), "more notes\n").unwrap();
+    let check = |linted: &str| {
+        run(
+            d,
+            &[
+                "check",
+                "--format",
+                "json",
+                "--repo-context",
+                "other",
+                linted,
+            ],
+        )
+    };
+    let walked = check("repo");
+    let named = check("repo/fw-a.conf");
+    let v: serde_json::Value = serde_json::from_slice(&walked.stdout).unwrap();
+    assert_eq!(v["summary"]["files"], 1, "{v}");
+    let findings = v["findings"].as_array().unwrap();
+    assert!(!findings.is_empty(), "{v}");
+    for f in findings {
+        assert_eq!(f["path"], "repo/fw-a.conf", "{f}");
+    }
+    assert_eq!(walked.status.code(), named.status.code());
+    assert_eq!(
+        String::from_utf8_lossy(&walked.stdout),
+        String::from_utf8_lossy(&named.stdout)
+    );
+}
