@@ -48,6 +48,10 @@ pub const READ_LIMIT: usize = 1 << 30;
 /// How much of an input is read before deciding whether it is text at all.
 const SNIFF_LEN: usize = 64 << 10;
 
+/// The first block of a judged input (see [`SourceFile::load_if`]): a configuration shows its
+/// `config` line or `#config-version=` header within it, so most judgements need no more.
+const FIRST_LEN: usize = 8 << 10;
+
 /// Reads at most `limit` bytes of `r` (more is [`SourceErrorKind::TooLarge`]). The first
 /// [`SNIFF_LEN`] bytes are judged first: input that is plainly not text (`/dev/zero`, a binary,
 /// an encrypted backup) is refused there, without reading the rest.
@@ -57,28 +61,82 @@ fn read_bounded(
     limit: usize,
     size: Option<u64>,
 ) -> Result<Vec<u8>, SourceError> {
-    use std::io::Read;
     if size.is_some_and(|n| n > limit as u64) {
         return Err(SourceError::whole(SourceErrorKind::TooLarge));
     }
+    let buf = Vec::with_capacity(capacity(limit, size));
+    read_rest(path, r, limit, buf, false)
+}
+
+/// [`read_bounded`], with the head first put to `wanted`: it sees the first [`FIRST_LEN`]
+/// bytes and, if it says no and the input goes on, the first [`SNIFF_LEN`]; `Ok(None)` when it
+/// says no then, without reading further. Its judgement comes before any other: an unwanted
+/// input is skipped even if it is binary or too large.
+fn read_judged(
+    path: &Path,
+    r: impl std::io::Read,
+    limit: usize,
+    size: Option<u64>,
+    wanted: &dyn Fn(&[u8]) -> bool,
+) -> Result<Option<Vec<u8>>, SourceError> {
     let io = |e: std::io::Error| SourceError::whole(SourceErrorKind::Io(e.to_string()));
     let mut r = r;
-    let capacity = size.map_or(SNIFF_LEN, |n| n as usize + 1).min(limit + 1);
-    let mut buf = Vec::with_capacity(capacity);
-    (&mut r)
-        .take(SNIFF_LEN as u64)
-        .read_to_end(&mut buf)
-        .map_err(io)?;
+    let capacity = capacity(limit, size);
+    // A skipped file costs no more than its head, allocation included.
+    let mut buf = Vec::with_capacity(capacity.min(FIRST_LEN));
+    let mut eof = fill(&mut r, &mut buf, FIRST_LEN).map_err(io)?;
+    let mut yes = wanted(&buf);
+    if !yes && !eof {
+        eof = fill(&mut r, &mut buf, SNIFF_LEN).map_err(io)?;
+        yes = wanted(&buf);
+    }
+    if !yes {
+        return Ok(None);
+    }
+    if size.is_some_and(|n| n > limit as u64) {
+        return Err(SourceError::whole(SourceErrorKind::TooLarge));
+    }
+    buf.reserve_exact(capacity.saturating_sub(buf.len()));
+    read_rest(path, r, limit, buf, eof).map(Some)
+}
+
+/// The buffer to read an input of `size` bytes (if known) into.
+fn capacity(limit: usize, size: Option<u64>) -> usize {
+    size.map_or(SNIFF_LEN, |n| n as usize + 1).min(limit + 1)
+}
+
+/// Reads on after the bytes in `buf` (`eof`: the input has ended): up to [`SNIFF_LEN`] bytes,
+/// refused there if plainly not text, then the rest, up to `limit`.
+fn read_rest(
+    path: &Path,
+    mut r: impl std::io::Read,
+    limit: usize,
+    mut buf: Vec<u8>,
+    mut eof: bool,
+) -> Result<Vec<u8>, SourceError> {
+    let io = |e: std::io::Error| SourceError::whole(SourceErrorKind::Io(e.to_string()));
+    if !eof {
+        eof = fill(&mut r, &mut buf, SNIFF_LEN).map_err(io)?;
+    }
     if buf.len() == SNIFF_LEN && mostly_binary(&buf[header_end(&buf)..]) {
         // Not text: name the problem from the head alone when it shows it.
         SourceFile::from_bytes(path.to_path_buf(), buf.clone())?;
     }
-    let rest = (limit + 1).saturating_sub(buf.len()) as u64;
-    (&mut r).take(rest).read_to_end(&mut buf).map_err(io)?;
+    if !eof {
+        fill(&mut r, &mut buf, limit + 1).map_err(io)?;
+    }
     if buf.len() > limit {
         return Err(SourceError::whole(SourceErrorKind::TooLarge));
     }
     Ok(buf)
+}
+
+/// Reads on until `buf` holds `upto` bytes or the input ends; `true` at the end of the input.
+fn fill(r: &mut impl std::io::Read, buf: &mut Vec<u8>, upto: usize) -> std::io::Result<bool> {
+    use std::io::Read;
+    let want = upto.saturating_sub(buf.len());
+    let got = r.by_ref().take(want as u64).read_to_end(buf)?;
+    Ok(got < want)
 }
 
 /// A loaded, validated configuration text.
@@ -219,20 +277,25 @@ impl SourceFile {
     /// Reads `path` (`-` = stdin) and validates it. At most [`READ_LIMIT`] bytes are read: an
     /// endless stream (`/dev/zero`, a pipe that never closes) is refused, not buffered.
     pub fn load(path: &Path) -> Result<SourceFile, SourceError> {
-        let io = |e: std::io::Error| SourceError::whole(SourceErrorKind::Io(e.to_string()));
-        let bytes = if path == Path::new("-") {
-            read_bounded(path, std::io::stdin().lock(), READ_LIMIT, None)?
-        } else {
-            let file = std::fs::File::open(path).map_err(io)?;
-            // A regular file's size is known: refuse a huge one before reading a byte of it.
-            let size = file
-                .metadata()
-                .ok()
-                .filter(|m| m.is_file())
-                .map(|m| m.len());
-            read_bounded(path, file, READ_LIMIT, size)?
-        };
+        let bytes = open(path, |r, size| read_bounded(path, r, READ_LIMIT, size))?;
         SourceFile::from_bytes(path.to_path_buf(), bytes)
+    }
+
+    /// [`SourceFile::load`] of an input read only if its head is `wanted`: the predicate sees
+    /// the first 8 KiB and, if it says no and the input goes on, the first 64 KiB. When it says
+    /// no then, the result is `Ok(None)` and nothing more is read. It should look for a sign
+    /// of the right content (a sign in a shorter head is in every longer one). Its judgement
+    /// comes first: an unwanted binary or huge file is `Ok(None)`, not an error; a file that
+    /// cannot be opened or read is an error.
+    pub fn load_if(
+        path: &Path,
+        wanted: &dyn Fn(&[u8]) -> bool,
+    ) -> Result<Option<SourceFile>, SourceError> {
+        open(path, |r, size| {
+            read_judged(path, r, READ_LIMIT, size, wanted)
+        })?
+        .map(|bytes| SourceFile::from_bytes(path.to_path_buf(), bytes))
+        .transpose()
     }
 
     /// Validates raw bytes: recognises encrypted, YAML, binary and empty inputs.
@@ -287,6 +350,25 @@ impl SourceFile {
     pub fn display_path(&self) -> String {
         display_path(&self.path)
     }
+}
+
+/// Opens `path` (`-` = stdin) and hands `read` the reader and, for a regular file, its size
+/// (a huge file is refused before reading a byte of it).
+fn open<T>(
+    path: &Path,
+    read: impl FnOnce(&mut dyn std::io::Read, Option<u64>) -> Result<T, SourceError>,
+) -> Result<T, SourceError> {
+    if path == Path::new("-") {
+        return read(&mut std::io::stdin().lock(), None);
+    }
+    let io = |e: std::io::Error| SourceError::whole(SourceErrorKind::Io(e.to_string()));
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let size = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
+    read(&mut file, size)
 }
 
 /// A path as shown in reports: `<stdin>` for `-`, otherwise as given.
@@ -595,6 +677,59 @@ mod tests {
         // Input within the limit is read whole.
         let ok = read_bounded(p, &b"config a\nend\n"[..], 14, Some(13)).unwrap();
         assert_eq!(ok, b"config a\nend\n");
+    }
+
+    #[test]
+    fn a_judged_read_stops_at_the_head_of_what_is_not_wanted() {
+        use std::cell::RefCell;
+        use std::io::Read;
+        let p = Path::new("t.conf");
+        let heads = RefCell::new(Vec::new());
+        // A sign of configuration: a `config ` line (found in a longer head if in a shorter).
+        let wanted = |h: &[u8]| {
+            heads.borrow_mut().push(h.len());
+            h.split(|&b| b == b'\n').any(|l| l.starts_with(b"config "))
+        };
+        // Notes followed by endless text: skipped after the 64 KiB head, nothing more read.
+        let mut rest = Endless {
+            byte: b'a',
+            read: 0,
+        };
+        let r = (&b"just notes\n"[..]).chain(&mut rest);
+        assert_eq!(read_judged(p, r, 1 << 24, None, &wanted).unwrap(), None);
+        assert!(rest.read <= SNIFF_LEN, "read {} bytes", rest.read);
+        assert_eq!(*heads.borrow(), [FIRST_LEN, SNIFF_LEN]);
+        // A binary stream is skipped too, not refused: the judgement comes first.
+        let mut zeros = Endless { byte: 0, read: 0 };
+        assert_eq!(
+            read_judged(p, &mut zeros, 1 << 24, None, &wanted).unwrap(),
+            None
+        );
+        assert!(zeros.read <= SNIFF_LEN, "read {} bytes", zeros.read);
+        // So is a file too large to read, when it is not wanted; when it is, it is refused.
+        heads.borrow_mut().clear();
+        assert_eq!(
+            read_judged(p, &b"notes\n"[..], 4, Some(6), &wanted).unwrap(),
+            None
+        );
+        assert_eq!(*heads.borrow(), [6], "a short input is judged once, whole");
+        let e = read_judged(p, &b"config a\n"[..], 4, Some(9), &wanted).unwrap_err();
+        assert_eq!(e.kind, SourceErrorKind::TooLarge);
+        // A configuration is judged from its first 8 KiB and read on, whole.
+        heads.borrow_mut().clear();
+        let mut text = b"config system global\n".to_vec();
+        text.resize(200_000, b'\n');
+        let got = read_judged(p, &text[..], 1 << 24, Some(200_000), &wanted).unwrap();
+        assert_eq!(got.as_deref(), Some(&text[..]));
+        assert_eq!(*heads.borrow(), [FIRST_LEN]);
+        // A `config` line past the first block is found in the 64 KiB head; one past that is
+        // not (as in directory discovery).
+        for (at, found) in [(20_000, true), (100_000, false)] {
+            let mut text = vec![b'\n'; 200_000];
+            text[at..at + 9].copy_from_slice(b"config a\n");
+            let got = read_judged(p, &text[..], 1 << 24, None, &wanted).unwrap();
+            assert_eq!(got.is_some(), found, "config line at {at}");
+        }
     }
 
     fn load(bytes: &[u8]) -> Result<SourceFile, SourceError> {

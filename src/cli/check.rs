@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::args::{CheckArgs, CheckFormat};
 use super::inputs::Input;
-use super::lint::{Session, exit_code, selected};
-use super::{EXIT_ERROR, analyse_one, emit, load_one, now, progress, use_color};
+use super::lint::{Session, exit_code, renumber, selected};
+use super::{EXIT_ERROR, Loaded, analyse_one, emit, load_one, now, progress, use_color};
 use crate::model::Model;
 use crate::parse;
 use crate::report::{self, Report, ReportFile};
@@ -28,11 +28,18 @@ pub fn run(args: &CheckArgs) -> u8 {
 fn run_inner(args: &CheckArgs) -> Result<u8, String> {
     use rayon::prelude::*;
     let mut session = Session::discover(&args.input.paths, &args.rules)?;
-    let linted = session.inputs.len();
+    let mut linted = session.inputs.len();
     if !args.repo_context.is_empty() {
         add_context(&mut session, args)?;
     }
     if args.show_settings {
+        // Nothing is loaded: the walked files are sniffed here, to show the ones a run reads.
+        let keep: Vec<bool> = session
+            .inputs
+            .par_iter()
+            .map(|i| !matches!(i, Input::Found(p) if !super::inputs::looks_like_config(p)))
+            .collect();
+        session.retain_inputs(&keep);
         emit(
             &super::settings::show(args, &session),
             args.output_file.as_deref(),
@@ -46,12 +53,17 @@ fn run_inner(args: &CheckArgs) -> Result<u8, String> {
     let now = args.input.now.unwrap_or_else(now);
     let human = args.format == CheckFormat::Human;
     let bar = progress::bar_for_inputs(&session.inputs);
-    let checked: Vec<Checked> = (0..session.inputs.len())
+    let checked: Vec<Option<Checked>> = (0..session.inputs.len())
         .into_par_iter()
         .map(|i| {
             let c = check_one(&session, i, args, now, human && i < linted, i >= linted);
             if let Some(b) = &bar {
-                b.inc(1);
+                // A skipped file was never one to lint.
+                if c.is_some() {
+                    b.inc(1);
+                } else {
+                    b.dec_length(1);
+                }
             }
             c
         })
@@ -59,13 +71,20 @@ fn run_inner(args: &CheckArgs) -> Result<u8, String> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let mut files = Vec::with_capacity(checked.len());
+    // Walked files that are not configurations leave the run; the others are renumbered.
+    let keep: Vec<bool> = checked.iter().map(Option::is_some).collect();
+    let map = session.retain_inputs(&keep);
+    linted = map[..linted].iter().flatten().count();
+    let mut files = Vec::with_capacity(session.inputs.len());
     let mut findings = Vec::new();
     let mut facts = Vec::new();
-    for c in checked {
+    for c in checked.into_iter().flatten() {
         files.push(c.file);
         findings.extend(c.findings);
         facts.extend(c.facts);
+    }
+    if files.len() < map.len() {
+        renumber(&map, &mut findings, &mut facts);
     }
     let run = session.run_findings(&facts, &findings, now);
     findings.extend(run);
@@ -173,6 +192,7 @@ struct Checked {
 /// Everything that needs a file's text and tree happens here, so that a directory run holds at
 /// most one tree per thread: the file rules run, the positions every later report may need are
 /// worked out, and the text is kept only when a human report will show a snippet of it.
+/// `None`: a walked file that is not a configuration (see [`load_one`]).
 fn check_one(
     session: &Session,
     i: usize,
@@ -180,8 +200,8 @@ fn check_one(
     now: u64,
     human: bool,
     context: bool,
-) -> Checked {
-    let loaded = load_one(&session.inputs[i]);
+) -> Option<Checked> {
+    let loaded = load_one(&session.inputs[i])?;
     let (mut file, model) = analyse_one(&loaded);
     let mut findings = Vec::new();
     let mut facts = None;
@@ -238,11 +258,11 @@ fn check_one(
         None => human && file.error.as_ref().is_some_and(|e| e.span.is_some()),
     };
     drop(model);
-    Checked {
+    Some(Checked {
         file: file.into_owned(keep),
         findings,
         facts,
-    }
+    })
 }
 
 /// `--repo-context`: appends the backups under the given folders that are not inputs already,
@@ -257,9 +277,10 @@ fn add_context(session: &mut Session, args: &CheckArgs) -> Result<(), String> {
         &super::inputs::Options::default(),
         &mut |_| (),
     )
+    .inputs
     .into_iter()
     .filter(|i| match i {
-        Input::File(p) => canon(p).is_none_or(|c| !known.contains(&c)),
+        Input::File(p) | Input::Found(p) => canon(p).is_none_or(|c| !known.contains(&c)),
         Input::Unreadable(..) => false,
     })
     .collect();
@@ -286,21 +307,16 @@ fn drop_context(
             used[l.file] = true;
         }
     }
-    let mut map = vec![usize::MAX; files.len()];
+    let mut map = vec![None; files.len()];
     let mut out = Vec::new();
     for (i, mut f) in files.into_iter().enumerate() {
         if i < linted || used[i] {
             f.context = i >= linted;
-            map[i] = out.len();
+            map[i] = Some(out.len());
             out.push(f);
         }
     }
-    for f in findings.iter_mut() {
-        f.primary.file = map[f.primary.file];
-        for l in &mut f.related {
-            l.file = map[l.file];
-        }
-    }
+    renumber(&map, findings, &mut []);
     out
 }
 
@@ -317,7 +333,10 @@ fn restore_texts(session: &Session, files: &mut [ReportFile<'static>], findings:
         if files[i].text.is_some() || files[i].error.is_some() {
             continue;
         }
-        if let Ok(src) = load_one(&session.inputs[i]).source {
+        if let Some(Loaded {
+            source: Ok(src), ..
+        }) = load_one(&session.inputs[i])
+        {
             let secrets = parse::parse(&src.text)
                 .map(|d| Model::build(d).secret_spans())
                 .unwrap_or_default();

@@ -1,6 +1,7 @@
 //! Which files a run reads. In directories: files that look like FortiOS configurations by
-//! extension and by content. Files named on the command line go through the same content
-//! sniffing: one that is clearly not FortiOS text (readable text without a single `config`
+//! extension, then by content; the content is judged when the file is read, in the parallel
+//! load (see [`Input::Found`]), so that each file is opened once. Files named on the command
+//! line go through the same content sniffing here: one that is clearly not FortiOS text (readable text without a single `config`
 //! line or `#config-version=` header, such as a `NOTES.txt` a pre-commit hook passes along)
 //! is skipped with a note on stderr; binary, encrypted, empty or YAML files are still read,
 //! so that the loader names the problem. With `--force-exclude`, named files also pass the
@@ -10,6 +11,7 @@
 
 use std::borrow::Cow;
 use std::io::Read;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -22,9 +24,47 @@ const SKIP_DIRS: &[&str] = &[".git", ".hg", ".svn", ".bzr", "_darcs", "CVS"];
 /// A file to read, or a path that could not be walked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Input {
+    /// A file named on the command line (or `-`): read whatever it holds.
     File(PathBuf),
+    /// A file a directory walk found by its extension: read only if its head [`sniff`]s as a
+    /// configuration, else skipped silently (even if it is binary); one that cannot be opened
+    /// is kept, for the loader to report.
+    Found(PathBuf),
     /// A directory entry that could not be read (permission, vanished file, …).
     Unreadable(PathBuf, String),
+}
+
+impl Input {
+    pub fn path(&self) -> &Path {
+        match self {
+            Input::File(p) | Input::Found(p) | Input::Unreadable(p, _) => p,
+        }
+    }
+}
+
+/// The inputs of a run, and the directory walks that found some of them.
+#[derive(Clone, Debug, Default)]
+pub struct Discovered {
+    pub inputs: Vec<Input>,
+    pub walks: Vec<Walk>,
+}
+
+/// A directory argument whose walk found some inputs: `inputs` are their indexes in
+/// [`Discovered::inputs`]. When every one of them is skipped on loading, the folder held no
+/// configuration, and [`nothing_found`] says so then. (A walk that finds nothing at all is
+/// said at once.)
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Walk {
+    pub dir: PathBuf,
+    pub inputs: Range<usize>,
+}
+
+/// The note for a directory argument that holds no configuration.
+pub fn nothing_found(dir: &Path) -> String {
+    format!(
+        "warning: no FortiOS configuration found in {}",
+        dir.display()
+    )
 }
 
 /// How named inputs are treated; set once from the command line (see [`set_options`]).
@@ -57,13 +97,14 @@ pub fn effective_path(path: &Path) -> Cow<'_, Path> {
 }
 
 /// Expands the command-line paths into the files to lint, in a stable order.
-pub fn discover(paths: &[PathBuf]) -> Vec<Input> {
+pub fn discover(paths: &[PathBuf]) -> Discovered {
     discover_with(paths, options(), &mut |msg| eprintln!("fortilint: {msg}"))
 }
 
 /// [`discover`] with explicit options; notes (skipped files, empty folders) go to `note`.
-pub fn discover_with(paths: &[PathBuf], opts: &Options, note: &mut dyn FnMut(&str)) -> Vec<Input> {
+pub fn discover_with(paths: &[PathBuf], opts: &Options, note: &mut dyn FnMut(&str)) -> Discovered {
     let mut out = Vec::new();
+    let mut walks = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
             out.push(Input::File(path.clone()));
@@ -94,8 +135,7 @@ pub fn discover_with(paths: &[PathBuf], opts: &Options, note: &mut dyn FnMut(&st
             continue;
         }
         let before = out.len();
-        // Files the walk finds are sniffed (their first 64 KiB read) in parallel below.
-        let mut found: Vec<PathBuf> = Vec::new();
+        // Files the walk finds are sniffed when they are read (see `Input::Found`).
         let mut walk = ignore::WalkBuilder::new(path);
         walk.hidden(false)
             .git_ignore(true)
@@ -115,12 +155,11 @@ pub fn discover_with(paths: &[PathBuf], opts: &Options, note: &mut dyn FnMut(&st
             match entry {
                 Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
                     if has_config_extension(e.path()) {
-                        found.push(e.into_path());
+                        out.push(Input::Found(e.into_path()));
                     }
                 }
                 Ok(_) => {}
                 Err(err) => {
-                    flush_found(&mut found, &mut out);
                     let p = match &err {
                         ignore::Error::WithPath { path: p, .. } => p.clone(),
                         _ => path.clone(),
@@ -129,28 +168,16 @@ pub fn discover_with(paths: &[PathBuf], opts: &Options, note: &mut dyn FnMut(&st
                 }
             }
         }
-        flush_found(&mut found, &mut out);
         if out.len() == before {
-            note(&format!(
-                "warning: no FortiOS configuration found in {}",
-                path.display()
-            ));
+            note(&nothing_found(path));
+        } else {
+            walks.push(Walk {
+                dir: path.clone(),
+                inputs: before..out.len(),
+            });
         }
     }
-    out
-}
-
-/// Sniffs the files a walk found, in parallel, and keeps the configurations in walk order.
-fn flush_found(found: &mut Vec<PathBuf>, out: &mut Vec<Input>) {
-    use rayon::prelude::*;
-    let keep: Vec<bool> = found.par_iter().map(|p| looks_like_config(p)).collect();
-    out.extend(
-        found
-            .drain(..)
-            .zip(keep)
-            .filter(|(_, k)| *k)
-            .map(|(p, _)| Input::File(p)),
-    );
+    Discovered { inputs: out, walks }
 }
 
 /// Whether the directory walk would leave out this file: wrong extension, or ignored by a
@@ -222,7 +249,7 @@ fn has_config_extension(path: &Path) -> bool {
     }
 }
 
-/// Content sniffing: a `#config-version=` header, or a `config <word>` line near the top.
+/// Content sniffing of a file (its first 64 KiB), without loading it: see [`sniff`].
 pub fn looks_like_config(path: &Path) -> bool {
     // One that cannot be read is kept: the loader reports why.
     read_head(path).is_none_or(|head| sniff(&head))
@@ -236,6 +263,8 @@ fn read_head(path: &Path) -> Option<Vec<u8>> {
     Some(buf)
 }
 
+/// Content sniffing: a `#config-version=` header, a `config <word>` line or a `# Version:
+/// FortiGate` line in the head of a file. A sign found in a head is found in any longer one.
 pub fn sniff(head: &[u8]) -> bool {
     head.split(|&b| b == b'\n' || b == b'\r').any(|line| {
         let t = line.trim_ascii_start();
@@ -268,40 +297,60 @@ mod tests {
         std::fs::write(d.join("site/notes.txt"), "nothing here\n").unwrap();
         std::fs::write(d.join("site/x.json"), "config system global\n").unwrap();
         std::fs::write(d.join("FW2"), "#config-version=FGT60F\n").unwrap();
-        let found: Vec<_> = discover(&[d.to_path_buf()])
-            .into_iter()
-            .map(|i| match i {
-                Input::File(p) => p.strip_prefix(d).unwrap().to_string_lossy().into_owned(),
-                Input::Unreadable(p, e) => panic!("{p:?} {e}"),
-            })
+        // Files are chosen by extension here; their content is judged when they are read.
+        let all = discover(&[d.to_path_buf()]);
+        let rel = |i: &Input| match i {
+            Input::Found(p) => p.strip_prefix(d).unwrap().to_string_lossy().into_owned(),
+            other => panic!("{other:?}"),
+        };
+        let found: Vec<_> = all.inputs.iter().map(rel).collect();
+        assert_eq!(
+            found,
+            ["FW2", "site/a.conf", "site/b/fw1.conf", "site/notes.txt"]
+        );
+        assert_eq!(
+            all.walks,
+            [Walk {
+                dir: d.to_path_buf(),
+                inputs: 0..4
+            }]
+        );
+        let configs: Vec<_> = all
+            .inputs
+            .iter()
+            .filter(|i| looks_like_config(i.path()))
+            .map(rel)
             .collect();
-        assert_eq!(found, ["FW2", "site/a.conf", "site/b/fw1.conf"]);
+        assert_eq!(configs, ["FW2", "site/a.conf", "site/b/fw1.conf"]);
         // .gitignore is honoured, even outside a git repository.
         std::fs::write(d.join(".gitignore"), "site/b/\n").unwrap();
         let found: Vec<_> = discover(&[d.to_path_buf()])
-            .into_iter()
-            .filter_map(|i| match i {
-                Input::File(p) => Some(p.strip_prefix(d).unwrap().to_string_lossy().into_owned()),
-                Input::Unreadable(..) => None,
-            })
+            .inputs
+            .iter()
+            .map(rel)
             .collect();
-        assert_eq!(found, ["FW2", "site/a.conf"]);
+        // (A file without an extension may be a configuration: `.gitignore` is sniffed too.)
+        assert_eq!(
+            found,
+            [".gitignore", "FW2", "site/a.conf", "site/notes.txt"]
+        );
         // A symlink loop does not hang the walk.
         #[cfg(unix)]
         std::os::unix::fs::symlink(d, d.join("site/loop")).unwrap();
-        assert_eq!(discover(&[d.to_path_buf()]).len(), 2);
+        assert_eq!(discover(&[d.to_path_buf()]).inputs.len(), 4);
         // Named explicitly, a file is sniffed too: plain notes are skipped with a note.
         let mut notes = Vec::new();
         let opts = Options::default();
         assert!(
             discover_with(&[d.join("site/notes.txt")], &opts, &mut |m| notes
                 .push(m.to_owned()))
+            .inputs
             .is_empty()
         );
         assert!(notes[0].contains("notes.txt"), "{notes:?}");
         // ... but a config named explicitly is read whatever its extension.
         assert_eq!(
-            discover_with(&[d.join("site/x.json")], &opts, &mut |_| ()),
+            discover_with(&[d.join("site/x.json")], &opts, &mut |_| ()).inputs,
             [Input::File(d.join("site/x.json"))]
         );
         // --force-exclude applies the directory filters to it.
@@ -309,22 +358,19 @@ mod tests {
             force_exclude: true,
             ..Options::default()
         };
-        assert!(discover_with(&[d.join("site/x.json")], &force, &mut |_| ()).is_empty());
-        assert!(discover_with(&[d.join("site/b/fw1.conf")], &force, &mut |_| ()).is_empty());
-        assert_eq!(
-            discover_with(&[d.join("site/a.conf")], &force, &mut |_| ()).len(),
-            1
-        );
+        let named = |p: &str, o: &Options| discover_with(&[d.join(p)], o, &mut |_| ()).inputs;
+        assert!(named("site/x.json", &force).is_empty());
+        assert!(named("site/b/fw1.conf", &force).is_empty());
+        assert_eq!(named("site/a.conf", &force).len(), 1);
         // A path that does not exist is an input error, an empty folder a warning.
         assert!(matches!(
-            &discover_with(&[d.join("nope.conf")], &opts, &mut |_| ())[..],
+            &named("nope.conf", &opts)[..],
             [Input::Unreadable(_, why)] if why.contains("no such file")
         ));
         std::fs::create_dir_all(d.join("empty")).unwrap();
         let mut notes = Vec::new();
-        assert!(
-            discover_with(&[d.join("empty")], &opts, &mut |m| notes.push(m.to_owned())).is_empty()
-        );
+        let empty = discover_with(&[d.join("empty")], &opts, &mut |m| notes.push(m.to_owned()));
+        assert!(empty.inputs.is_empty() && empty.walks.is_empty());
         assert!(notes[0].contains("no FortiOS configuration"), "{notes:?}");
     }
 

@@ -16,6 +16,9 @@ pub struct Session {
     pub inputs: Vec<Input>,
     pub configs: Vec<Config>,
     pub loaded: Vec<Loaded>,
+    /// The directory arguments' walks, to say which held no configuration once the files
+    /// they found are read (see [`Session::retain_inputs`]).
+    pub walks: Vec<inputs::Walk>,
 }
 
 impl Session {
@@ -31,7 +34,7 @@ impl Session {
                 ));
             }
         }
-        let inputs = inputs::discover(paths);
+        let inputs::Discovered { inputs, walks } = inputs::discover(paths);
         let configs = if args.isolated {
             vec![Config::default(); inputs.len()]
         } else {
@@ -46,20 +49,55 @@ impl Session {
             inputs,
             configs,
             loaded: Vec::new(),
+            walks,
         })
     }
 
-    /// [`Session::discover`], then reads every file.
+    /// [`Session::discover`], then reads every file (walked files that are not configurations
+    /// are left out).
     pub fn open(paths: &[PathBuf], args: &RuleArgs) -> Result<Session, String> {
         let mut s = Session::discover(paths, args)?;
-        s.loaded = load_all(&s.inputs);
+        let loaded = load_all(&s.inputs);
+        let keep: Vec<bool> = loaded.iter().map(Option::is_some).collect();
+        s.retain_inputs(&keep);
+        s.loaded = loaded.into_iter().flatten().collect();
         Ok(s)
     }
 
     pub fn path(&self, i: usize) -> &Path {
-        match &self.inputs[i] {
-            Input::File(p) | Input::Unreadable(p, _) => p,
+        self.inputs[i].path()
+    }
+
+    /// Keeps the inputs for which `keep` holds (it has one entry per input), with their
+    /// configs and, if read, their sources: the others are walked files that turned out not
+    /// to be configurations. A directory argument left without any input is named on stderr.
+    /// Returns where each input went (`None`: dropped), for [`renumber`].
+    pub fn retain_inputs(&mut self, keep: &[bool]) -> Vec<Option<usize>> {
+        let mut map = Vec::with_capacity(keep.len());
+        let mut next = 0;
+        for &k in keep {
+            map.push(k.then_some(next));
+            next += usize::from(k);
         }
+        if next == keep.len() {
+            return map;
+        }
+        // Where an old index lands: the number of inputs kept before it.
+        let kept_before = |i: usize| map[..i].iter().flatten().count();
+        self.walks.retain_mut(|w| {
+            if w.inputs.clone().all(|i| map[i].is_none()) {
+                eprintln!("fortilint: {}", inputs::nothing_found(&w.dir));
+                return false;
+            }
+            w.inputs = kept_before(w.inputs.start)..kept_before(w.inputs.end);
+            true
+        });
+        retain_by(&mut self.inputs, keep);
+        retain_by(&mut self.configs, keep);
+        if self.loaded.len() == keep.len() {
+            retain_by(&mut self.loaded, keep);
+        }
+        map
     }
 
     /// Every rule over models held in memory (indexed like the inputs), settings applied.
@@ -116,6 +154,30 @@ impl Session {
                 (admit(&mut f, &self.configs[file], &path) && !suppressed).then_some(f)
             })
             .collect()
+    }
+}
+
+/// Keeps the items of `v` for which `keep` holds (same length).
+fn retain_by<T>(v: &mut Vec<T>, keep: &[bool]) {
+    let mut k = keep.iter();
+    v.retain(|_| k.next().copied().unwrap_or(true));
+}
+
+/// Points the findings and facts of a run at the new file indexes after some files left it
+/// (`map` from [`Session::retain_inputs`]). Nothing may point into a file that left.
+pub fn renumber(map: &[Option<usize>], findings: &mut [Finding], facts: &mut [FileFacts]) {
+    let new = |i: usize| {
+        debug_assert!(map[i].is_some(), "file {i} left the run but is pointed at");
+        map[i].unwrap_or(i)
+    };
+    for f in findings {
+        f.primary.file = new(f.primary.file);
+        for l in &mut f.related {
+            l.file = new(l.file);
+        }
+    }
+    for f in facts {
+        f.file = new(f.file);
     }
 }
 
@@ -218,10 +280,7 @@ pub fn configs_for(inputs: &[Input], explicit: Option<&Path>) -> Result<Vec<Conf
     let mut found_in: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
     let mut out = Vec::with_capacity(inputs.len());
     for input in inputs {
-        let path = match input {
-            Input::File(p) | Input::Unreadable(p, _) => p,
-        };
-        let path = inputs::effective_path(path);
+        let path = inputs::effective_path(input.path());
         let found = match path
             .parent()
             .filter(|d| path.as_os_str() != "-" && !d.as_os_str().is_empty())

@@ -90,42 +90,48 @@ pub struct Loaded {
     pub source: Result<SourceFile, FileError>,
 }
 
-/// Reads every input. Unreadable, binary, encrypted and YAML files become errors here.
-pub fn load_all(inputs: &[Input]) -> Vec<Loaded> {
+/// Reads every input. Unreadable, binary, encrypted and YAML files become errors here; walked
+/// files that do not sniff as configurations are skipped (`None`, see [`load_one`]).
+pub fn load_all(inputs: &[Input]) -> Vec<Option<Loaded>> {
     use rayon::prelude::*;
     inputs.par_iter().map(load_one).collect()
 }
 
-/// Reads one input.
-pub fn load_one(input: &Input) -> Loaded {
-    match input {
-        Input::File(path) => Loaded {
-            display: display_path(&inputs::effective_path(path)),
-            source: SourceFile::load(path).map_err(|e| FileError {
-                status: e.status(),
-                message: e.message(),
-                hint: e.hint().to_owned(),
-                span: None,
-                label: String::new(),
-                line_col: e.line_col,
-            }),
-        },
-        Input::Unreadable(path, why) => Loaded {
-            display: display_path(path),
-            source: Err(FileError {
-                status: "unreadable",
-                message: format!("cannot read: {why}"),
-                hint: if why.starts_with("no such file") {
-                    "check the spelling of the path".to_owned()
-                } else {
-                    "check the permissions of the file or folder".to_owned()
-                },
-                span: None,
-                label: String::new(),
-                line_col: None,
-            }),
-        },
-    }
+/// Reads one input: `None` for a file a directory walk found ([`Input::Found`]) whose head
+/// does not sniff as a FortiOS configuration (nothing past the head is read).
+pub fn load_one(input: &Input) -> Option<Loaded> {
+    let source = match input {
+        Input::File(path) => SourceFile::load(path),
+        Input::Found(path) => SourceFile::load_if(path, &inputs::sniff).transpose()?,
+        Input::Unreadable(path, why) => {
+            return Some(Loaded {
+                display: display_path(path),
+                source: Err(FileError {
+                    status: "unreadable",
+                    message: format!("cannot read: {why}"),
+                    hint: if why.starts_with("no such file") {
+                        "check the spelling of the path".to_owned()
+                    } else {
+                        "check the permissions of the file or folder".to_owned()
+                    },
+                    span: None,
+                    label: String::new(),
+                    line_col: None,
+                }),
+            });
+        }
+    };
+    Some(Loaded {
+        display: display_path(&inputs::effective_path(input.path())),
+        source: source.map_err(|e| FileError {
+            status: e.status(),
+            message: e.message(),
+            hint: e.hint().to_owned(),
+            span: None,
+            label: String::new(),
+            line_col: e.line_col,
+        }),
+    })
 }
 
 /// Parses and models every loaded file, on all cores, with the two-level parse

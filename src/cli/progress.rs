@@ -42,7 +42,7 @@ pub fn bar_for_inputs(inputs: &[Input]) -> Option<ProgressBar> {
     let bytes = inputs
         .iter()
         .filter_map(|i| match i {
-            Input::File(p) => std::fs::metadata(p).ok().map(|m| m.len() as usize),
+            Input::File(p) | Input::Found(p) => std::fs::metadata(p).ok().map(|m| m.len() as usize),
             Input::Unreadable(..) => None,
         })
         .sum();
