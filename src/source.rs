@@ -555,23 +555,31 @@ impl Positions {
         offsets.dedup();
         let bytes = text.as_bytes();
         let mut at = Vec::with_capacity(offsets.len());
-        let mut breaks = memchr::memchr2_iter(b'\n', b'\r', bytes).peekable();
         let (mut line, mut line_start) = (1usize, 0usize);
+        // Line breaks are counted up to here.
+        let mut pos = 0usize;
         for o in offsets {
             let end = (o as usize).min(bytes.len());
             // Move to the line holding `end`: a break before it starts a new line (a CRLF
             // counts once, at its LF).
-            while let Some(&b) = breaks.peek() {
-                if b >= end {
-                    break;
+            let seg = &bytes[pos..end];
+            if memchr::memchr(b'\r', seg).is_none() {
+                // LF only (nearly every backup): counted with SIMD.
+                let n = memchr::memchr_iter(b'\n', seg).count();
+                if n > 0 {
+                    line += n;
+                    line_start = pos + memchr::memrchr(b'\n', seg).map_or(0, |i| i + 1);
                 }
-                breaks.next();
-                if bytes[b] == b'\r' && bytes.get(b + 1) == Some(&b'\n') {
-                    continue;
+            } else {
+                for b in memchr::memchr2_iter(b'\n', b'\r', seg).map(|i| pos + i) {
+                    if bytes[b] == b'\r' && bytes.get(b + 1) == Some(&b'\n') {
+                        continue;
+                    }
+                    line += 1;
+                    line_start = b + 1;
                 }
-                line += 1;
-                line_start = b + 1;
             }
+            pos = end;
             let col = text
                 .get(line_start..end)
                 .map_or(end - line_start, |s| s.chars().count())
@@ -629,15 +637,21 @@ mod tests {
 
     #[test]
     fn positions_agree_with_the_line_index() {
-        let text = "a\r\nbé c\rd\n\nxyz\r\n\r\né";
-        let all: Vec<u32> = (0..=text.len() as u32 + 2).collect();
-        let p = Positions::compute(text, all.iter().rev().copied().collect());
-        let ix = LineIndex::new(text);
-        for o in all {
-            let want = ix.line_col(text, o as usize);
-            assert_eq!(p.get(o), Some(want), "offset {o}");
-            assert_eq!(byte_line_col(text.as_bytes(), o as usize).0, want.0);
+        let lf_only = "a\nbé c\n\n\nxyz\n  é\n\nend";
+        for text in ["a\r\nbé c\rd\n\nxyz\r\n\r\né", lf_only] {
+            // Every offset, then every third (segments with several line breaks).
+            for step in [1, 3] {
+                let all: Vec<u32> = (0..=text.len() as u32 + 2).step_by(step).collect();
+                let p = Positions::compute(text, all.iter().rev().copied().collect());
+                let ix = LineIndex::new(text);
+                for o in all {
+                    let want = ix.line_col(text, o as usize);
+                    assert_eq!(p.get(o), Some(want), "offset {o} of {text:?}");
+                    assert_eq!(byte_line_col(text.as_bytes(), o as usize).0, want.0);
+                }
+            }
         }
+        let text = "a\r\nbé c\rd\n\nxyz\r\n\r\né";
         let mut q = Positions::compute(text, vec![1]);
         q.merge(Positions::compute(text, vec![4, 1]));
         assert_eq!(q.len(), 2);

@@ -88,10 +88,45 @@ fn at_value_end(b: &[u8], i: usize) -> bool {
     matches!(b.get(i), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
 }
 
+/// Eight bytes, little-endian: the scanner's hot loops look at words of text at a time.
+fn word(b: &[u8], i: usize) -> Option<u64> {
+    b.get(i..i + 8)
+        .map(|w| u64::from_le_bytes(w.try_into().unwrap_or([0; 8])))
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Whether some byte of `x` is zero (exact).
+fn has_zero(x: u64) -> bool {
+    x.wrapping_sub(ONES) & !x & HIGHS != 0
+}
+
+/// Whether some byte of `x` is `c` (exact).
+fn has_byte(x: u64, c: u8) -> bool {
+    has_zero(x ^ (ONES * c as u64))
+}
+
+/// Whether some byte of `x` may end a bare word: it is below `!` (blanks, line breaks and
+/// other control characters, which the byte loop then sorts out) or a quote or `\`. Never
+/// false when one does.
+fn may_end_bare(x: u64) -> bool {
+    x.wrapping_sub(ONES * 0x21) & !x & HIGHS != 0
+        || has_byte(x, b'"')
+        || has_byte(x, b'\'')
+        || has_byte(x, b'\\')
+}
+
 /// The end of a bare word piece starting at `i` (`b[i]` is not a blank, line break or quote),
 /// or `None` where the grammar's `bare_piece` fails (`\` at the end of the input).
 fn bare(b: &[u8], mut i: usize) -> Option<usize> {
     loop {
+        while let Some(x) = word(b, i) {
+            if may_end_bare(x) {
+                break;
+            }
+            i += 8;
+        }
         while i < b.len() && !BARE_STOP[b[i] as usize] {
             i += 1;
         }
@@ -118,6 +153,13 @@ fn value(b: &[u8], mut i: usize) -> Option<usize> {
             Some(b'"') => {
                 i += 1;
                 loop {
+                    // Most quoted values are short: words at a time before memchr.
+                    while let Some(x) = word(b, i) {
+                        if has_byte(x, b'"') || has_byte(x, b'\\') {
+                            break;
+                        }
+                        i += 8;
+                    }
                     i += memchr2(b'"', b'\\', &b[i..])?;
                     if b[i] == b'"' {
                         i += 1;
@@ -146,10 +188,7 @@ fn value(b: &[u8], mut i: usize) -> Option<usize> {
 /// Blanks from `i`.
 fn skip_blanks(b: &[u8], mut i: usize) -> usize {
     // Indentation is runs of spaces (four a level): eight at a time.
-    while let Some(chunk) = b.get(i..i + 8) {
-        if chunk != b"        " {
-            break;
-        }
+    while word(b, i) == Some(ONES * b' ' as u64) {
         i += 8;
     }
     while i < b.len() && is_blank(b[i]) {
