@@ -492,6 +492,93 @@ mod tests {
             .collect()
     }
 
+    /// The scanner's word-at-a-time loops against byte-at-a-time references, for every byte
+    /// value at every offset of a long word.
+    #[test]
+    fn word_at_a_time_matches_byte_at_a_time() {
+        fn bare_bytes(b: &[u8], mut i: usize) -> Option<usize> {
+            loop {
+                while i < b.len() && !BARE_STOP[b[i] as usize] {
+                    i += 1;
+                }
+                match b.get(i) {
+                    Some(b'\\') => match b.get(i + 1) {
+                        None => return None,
+                        Some(b'\r') if b.get(i + 2) == Some(&b'\n') => i += 3,
+                        Some(_) => i += 2,
+                    },
+                    Some(b'"') if at_value_end(b, i + 1) => return Some(i + 1),
+                    _ => return Some(i),
+                }
+            }
+        }
+        fn value_bytes(b: &[u8], mut i: usize) -> Option<usize> {
+            loop {
+                match b.get(i) {
+                    None | Some(b' ' | b'\t' | b'\r' | b'\n') => return Some(i),
+                    Some(b'"') => {
+                        i += 1;
+                        loop {
+                            while *b.get(i)? != b'"' && b[i] != b'\\' {
+                                i += 1;
+                            }
+                            if b[i] == b'"' {
+                                i += 1;
+                                break;
+                            }
+                            if i + 1 >= b.len() {
+                                return None;
+                            }
+                            i += 2;
+                        }
+                    }
+                    Some(b'\'') => i += memchr(b'\'', &b[i + 1..])? + 2,
+                    Some(_) => {
+                        let end = bare_bytes(b, i)?;
+                        if end == i {
+                            return None;
+                        }
+                        i = end;
+                    }
+                }
+            }
+        }
+        fn skip_bytes(b: &[u8], mut i: usize) -> usize {
+            while i < b.len() && is_blank(b[i]) {
+                i += 1;
+            }
+            i
+        }
+        // Any byte, followed by one that matters after an escape or a quote.
+        let then = [
+            b'a', b' ', b'\t', b'\r', b'\n', b'"', b'\'', b'\\', 0x01, 0xc3,
+        ];
+        for (byte, next) in (0..=255u8).flat_map(|b| then.map(|n| (b, n))) {
+            for at in 0..20 {
+                let mut w = vec![b'a'; 21];
+                w[at] = byte;
+                w[at + 1] = next;
+                w.extend_from_slice(b" x");
+                assert_eq!(bare(&w, 0), bare_bytes(&w, 0), "bare {byte:#x} at {at}");
+                let mut q = vec![b'"'];
+                q.extend(std::iter::repeat_n(b'a', 21));
+                q[1 + at] = byte;
+                q[2 + at] = next;
+                q.extend_from_slice(b"\" y");
+                assert_eq!(value(&q, 0), value_bytes(&q, 0), "quoted {byte:#x} at {at}");
+                q.truncate(q.len() - 2);
+                assert_eq!(value(&q, 0), value_bytes(&q, 0), "cut {byte:#x} at {at}");
+                let mut sp = vec![b' '; 20];
+                sp[at] = byte;
+                assert_eq!(
+                    skip_blanks(&sp, 0),
+                    skip_bytes(&sp, 0),
+                    "blanks {byte:#x} at {at}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn statement_shapes() {
         assert_eq!(stmt("    set a b\n"), Some((Stmt::Set, 12)));
