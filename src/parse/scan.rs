@@ -354,10 +354,97 @@ impl Plan {
     }
 }
 
-/// Scans `text` from `start` (after a BOM) and cuts it into [`Piece`]s. `None` when the scanner
-/// is not sure of the whole file.
-pub(crate) fn plan(text: &str, start: usize) -> Option<Plan> {
+/// A statement that shapes the nesting (`config`, `edit`, `next`, `end`), as the first pass
+/// records it: twelve bytes, so that a million entries cost a few megabytes.
+#[derive(Clone, Copy, Debug)]
+struct Mark {
+    pos: u32,
+    end: u32,
+    stmt: Stmt,
+}
+
+/// First pass over `b[from..]`, statement by statement, until one ends at or after `until`:
+/// every statement is checked, the nesting ones are recorded. Returns the marks and where the
+/// last statement ended; `None` at a statement the scanner is not sure of.
+fn marks(b: &[u8], from: usize, until: usize) -> Option<(Vec<Mark>, usize)> {
+    let mut out = Vec::new();
+    let mut spans = Vec::new();
+    let mut pos = from;
+    while pos < until.min(b.len()) {
+        let line = statement(b, pos, &mut spans)?;
+        if matches!(
+            line.stmt,
+            Stmt::Config | Stmt::Edit | Stmt::Next | Stmt::End
+        ) {
+            out.push(Mark {
+                pos: pos as u32,
+                end: line.end as u32,
+                stmt: line.stmt,
+            });
+        }
+        pos = line.end;
+    }
+    Some((out, pos))
+}
+
+/// The first pass in `pieces` parts cut at line starts, scanned at the same time. A cut may
+/// fall inside a multi-line value, so each part after the first is speculative: it is kept
+/// when the previous part's last statement ended exactly at the cut (from there, statements
+/// are what a single pass finds), and scanned again from where it did end otherwise.
+fn marks_in_pieces(text: &str, start: usize, pieces: usize) -> Option<Vec<Mark>> {
     let b = text.as_bytes();
+    let mut cuts = vec![start];
+    for k in 1..pieces.max(1) {
+        let line = super::next_line_start(text, b.len() * k / pieces);
+        if line > *cuts.last().unwrap_or(&0) && line < b.len() {
+            cuts.push(line);
+        }
+    }
+    cuts.push(b.len());
+    let parts: Vec<Option<(Vec<Mark>, usize)>> = if cuts.len() > 2 {
+        use rayon::prelude::*;
+        cuts.par_windows(2).map(|w| marks(b, w[0], w[1])).collect()
+    } else {
+        vec![marks(b, start, b.len())]
+    };
+    let mut out = Vec::new();
+    let mut pos = start;
+    for (k, part) in parts.into_iter().enumerate() {
+        let until = cuts[k + 1];
+        if pos >= until {
+            // One long statement of the previous part covered this one.
+            continue;
+        }
+        let (m, end) = if pos == cuts[k] {
+            part?
+        } else {
+            marks(b, pos, until)?
+        };
+        out.extend(m);
+        pos = end;
+    }
+    Some(out)
+}
+
+/// Scans `text` from `start` (after a BOM) and cuts it into [`Piece`]s. `None` when the scanner
+/// is not sure of the whole file. Large texts are scanned in parallel (see [`plan_in_pieces`]).
+pub(crate) fn plan(text: &str, start: usize) -> Option<Plan> {
+    let pieces = rayon::current_num_threads()
+        .min(text.len() / super::PARALLEL_MIN)
+        .max(1);
+    plan_in_pieces(text, start, pieces)
+}
+
+/// [`plan`] with the first pass in `pieces` parts (1 = sequential). The plan does not depend
+/// on the number of parts; tests check that.
+///
+/// Two passes: the first checks every statement and records those that shape the nesting
+/// ([`Mark`]s, in parallel parts); the second walks the marks with the block stack, decides
+/// what pest parses and what is skipped, and lowers the statements outside both, scanning
+/// again only the lines between two marks that lie outside every skipped or model block.
+pub(crate) fn plan_in_pieces(text: &str, start: usize, pieces: usize) -> Option<Plan> {
+    let b = text.as_bytes();
+    let marks = marks_in_pieces(text, start, pieces)?;
     let mut stack: Vec<Frame> = Vec::with_capacity(MAX_DEPTH);
     let mut plan = Plan::default();
     let mut spans = Vec::new();
@@ -371,15 +458,45 @@ pub(crate) fn plan(text: &str, start: usize) -> Option<Plan> {
     let mut pest: Option<usize> = None;
     let mut pest_from = 0;
     let mut pos = start;
-    while pos < b.len() {
-        let line = statement(b, pos, &mut spans)?;
-        // Whether the scanner lowers this statement itself.
+    let end_mark = Mark {
+        pos: b.len() as u32,
+        end: b.len() as u32,
+        stmt: Stmt::Blank,
+    };
+    for mark in marks.into_iter().chain([end_mark]) {
+        // Whether the scanner lowers the statements here itself.
         let mut own = skipping.is_none() && pest.is_none();
-        match line.stmt {
-            Stmt::Blank | Stmt::Comment => {}
-            Stmt::Set | Stmt::Unset => {
-                stack.last()?;
+        if own {
+            // The lines before the mark: blank lines, comments, `set` (which needs a block).
+            while pos < mark.pos as usize {
+                let line = statement(b, pos, &mut spans)?;
+                if matches!(line.stmt, Stmt::Set | Stmt::Unset) {
+                    stack.last()?;
+                }
+                plan.lower(b, pos, line, &spans);
+                pos = line.end;
             }
+        }
+        if own && pos != mark.pos as usize {
+            return None;
+        }
+        if mark.stmt == Stmt::Blank {
+            break;
+        }
+        pos = mark.pos as usize;
+        // The statement again, with its arguments, where they are needed.
+        let read = own;
+        let line = if read {
+            statement(b, pos, &mut spans)?
+        } else {
+            Line {
+                stmt: mark.stmt,
+                start: pos,
+                end: mark.end as usize,
+            }
+        };
+        match line.stmt {
+            Stmt::Blank | Stmt::Comment | Stmt::Set | Stmt::Unset => {}
             Stmt::Config => {
                 if stack.len() >= MAX_DEPTH {
                     return None;
@@ -452,6 +569,12 @@ pub(crate) fn plan(text: &str, start: usize) -> Option<Plan> {
             }
         }
         if own {
+            // The `end` of a skipped block was not read with its arguments above.
+            let line = if read {
+                line
+            } else {
+                statement(b, pos, &mut spans)?
+            };
             plan.lower(b, pos, line, &spans);
         }
         pos = line.end;
@@ -669,6 +792,28 @@ mod tests {
                 "            edit 1\n                config widget\n                end\n            next\n"
             ]
         );
+    }
+
+    /// The plan does not depend on how the first pass is cut, even when a cut falls inside a
+    /// multi-line value or a part stops at a statement it cannot read.
+    #[test]
+    fn plans_do_not_depend_on_the_parts() {
+        let texts = [
+            "#config-version=x\nconfig firewall address\n    edit \"a\"\n        set comment \"x\n\nconfig user local\nend\n\"\n    next\nend\nconfig user local\n    edit u\n        set a \"b\nc\"\n    next\nend\n\n# note\nconfig system dns\nend\n",
+            "config vdom\nedit root\nnext\nend\nconfig global\nconfig system global\nset a b\nend\nconfig system dns\nset a b\nend\nend\nconfig vdom\nedit root\nconfig user local\nend\nconfig router static\nedit 1\nconfig user local\nset a b\nend\nnext\nend\nend\n",
+            "config a\nset x \"y\nend\n",
+            "config a\nend\nset b c\n",
+        ];
+        for text in texts {
+            let one = format!("{:?}", plan_in_pieces(text, 0, 1));
+            for n in 2..=text.len().min(12) {
+                assert_eq!(
+                    format!("{:?}", plan_in_pieces(text, 0, n)),
+                    one,
+                    "{n} parts of {text:?}"
+                );
+            }
+        }
     }
 
     #[test]
