@@ -18,7 +18,8 @@
 //! * [`parse`]: a pest grammar (`grammar/fortios.pest`) recognises statements; a stack builds
 //!   the nesting. Every node keeps its byte span; the spans tile the input exactly. The
 //!   two-level mode lets a validating scanner skip the bodies of blocks the model does not
-//!   read (`parse::blocks::MODEL_BLOCKS`); `fix` uses the full parse.
+//!   read (`parse::blocks::MODEL_BLOCKS`) and lower the few lines outside them, so pest parses
+//!   only the model's blocks; `fix` uses the full parse.
 //! * [`model`]: header facts, scopes (global, each VDOM) and typed views of tokens, users,
 //!   admins and the system objects that FortiToken depends on; the one masking policy for
 //!   secrets (`model::secrets`).
