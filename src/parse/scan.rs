@@ -458,6 +458,7 @@ pub(crate) fn plan_in_pieces(text: &str, start: usize, pieces: usize) -> Option<
     let mut pest: Option<usize> = None;
     let mut pest_from = 0;
     let mut pos = start;
+    // A sentinel after the last mark, so the lines after it are handled like any others.
     let end_mark = Mark {
         pos: b.len() as u32,
         end: b.len() as u32,
