@@ -69,7 +69,8 @@ pub struct Interpreter {
     pub state: State,
     default_scope: String,
     known: Vec<Known>,
-    /// Statements the interpreter does not understand (reported, not fatal).
+    /// Statements of the replayed scripts the interpreter does not understand (reported, not
+    /// fatal); those of the backup it starts from are not counted.
     pub skipped: Vec<String>,
     /// Commands that failed, as the unit would report them.
     pub failures: Vec<String>,
@@ -115,6 +116,9 @@ impl Interpreter {
             strict: false,
         };
         it.run(&model.doc);
+        // What the backup holds that is not configuration (a command typed in a captured
+        // session) is not for a script replayed on it to explain.
+        it.skipped.clear();
         it.strict = true;
         it
     }
