@@ -230,15 +230,13 @@ impl<'a> Model<'a> {
         // Names already in `vdom_names`: a set, so that declaring many VDOMs stays linear.
         let mut declared: std::collections::HashSet<String> =
             self.vdom_names.iter().cloned().collect();
+        let mut path = String::new();
         for id in top {
             if self.doc.node(id).kind != Kind::Config {
                 continue;
             }
-            let container = ["vdom", "global"]
-                .into_iter()
-                .find(|&c| self.doc.config_path_is(id, c));
-            match container {
-                Some("vdom") => {
+            match self.doc.config_path_in(id, &mut path) {
+                "vdom" => {
                     let edits: Vec<NodeId> = self
                         .doc
                         .children(id)
@@ -261,7 +259,7 @@ impl<'a> Model<'a> {
                         }
                     }
                 }
-                Some(_) => {
+                "global" => {
                     let blocks: Vec<NodeId> = self
                         .doc
                         .children(id)

@@ -52,6 +52,18 @@ struct Chunk {
     failed: bool,
 }
 
+impl Chunk {
+    /// Appends the statements of `other` (its argument ranges moved past this chunk's).
+    fn absorb(&mut self, other: Chunk) {
+        let offset = self.args.len() as u32;
+        self.args.extend(other.args);
+        self.nodes.extend(other.nodes.into_iter().map(|mut n| {
+            n.args = (n.args.0 + offset, n.args.1 + offset);
+            n
+        }));
+    }
+}
+
 /// How much of a file pest parses.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Mode {
@@ -105,25 +117,29 @@ fn two_level(text: &str) -> Option<Document<'_>> {
         stretches.iter().map(parse_stretch).collect()
     };
     let pest_nodes: usize = chunks.iter().map(|c| c.nodes.len()).sum();
-    let mut nodes: Vec<Node> = Vec::with_capacity(pest_nodes + plan.pieces.len());
-    let mut args: Vec<Arg> = Vec::with_capacity(plan.args.len());
+    let mut out = Chunk {
+        nodes: Vec::with_capacity(pest_nodes + plan.pieces.len()),
+        args: Vec::with_capacity(plan.args.len()),
+        ..Chunk::default()
+    };
     let mut chunks = chunks.into_iter();
     let is_body = |k: Option<&Piece>| matches!(k, Some(Piece::Body(..)));
     for (k, piece) in plan.pieces.iter().enumerate() {
         match *piece {
             Piece::Node(i) => {
                 let n = plan.nodes[i];
-                let first = args.len() as u32;
-                args.extend_from_slice(&plan.args[n.args.0 as usize..n.args.1 as usize]);
-                nodes.push(Node {
-                    args: (first, args.len() as u32),
+                let first = out.args.len() as u32;
+                out.args
+                    .extend_from_slice(&plan.args[n.args.0 as usize..n.args.1 as usize]);
+                out.nodes.push(Node {
+                    args: (first, out.args.len() as u32),
                     ..n
                 });
             }
             Piece::Body(body_start, body_end) => {
-                let n = args.len() as u32;
+                let n = out.args.len() as u32;
                 let span = Span::new(body_start, body_end);
-                nodes.push(Node {
+                out.nodes.push(Node {
                     kind: Kind::Body,
                     span,
                     content: span,
@@ -160,16 +176,11 @@ fn two_level(text: &str) -> Option<Document<'_>> {
                 } else if last.kind != Kind::End {
                     return None;
                 }
-                let offset = args.len() as u32;
-                args.extend(chunk.args);
-                nodes.extend(chunk.nodes.into_iter().map(|mut n| {
-                    n.args = (n.args.0 + offset, n.args.1 + offset);
-                    n
-                }));
+                out.absorb(chunk);
             }
         }
     }
-    finish(text, start, nodes, args, Vec::new()).ok()
+    finish(text, start, out.nodes, out.args, Vec::new()).ok()
 }
 
 /// Parses a whole configuration text.
@@ -215,17 +226,11 @@ pub fn parse_in_pieces(text: &str, pieces: usize) -> Result<Document<'_>, ParseE
     }
     // Concatenate the pieces without re-pushing nodes one by one, then link in place.
     let mut chunks = chunks.into_iter();
-    let first = chunks.next().unwrap_or_default();
-    let (mut nodes, mut args) = (first.nodes, first.args);
+    let mut all = chunks.next().unwrap_or_default();
     for chunk in chunks {
-        let offset = args.len() as u32;
-        args.extend(chunk.args);
-        nodes.extend(chunk.nodes.into_iter().map(|mut n| {
-            n.args = (n.args.0 + offset, n.args.1 + offset);
-            n
-        }));
+        all.absorb(chunk);
     }
-    match finish(text, start, nodes, args, Vec::new()) {
+    match finish(text, start, all.nodes, all.args, Vec::new()) {
         Ok(doc) => Ok(doc),
         // A capture whose structure only makes sense once command outputs are set aside.
         Err(_) => parse_capture(text, start),
@@ -466,13 +471,10 @@ impl Depth {
 
 /// Appends a chunk's statements to `out`.
 fn append(out: &mut Chunk, chunk: Chunk, depth: &mut Depth) {
-    let offset = out.args.len() as u32;
-    out.args.extend(chunk.args);
-    for mut n in chunk.nodes {
+    for n in &chunk.nodes {
         depth.feed(n.kind);
-        n.args = (n.args.0 + offset, n.args.1 + offset);
-        out.nodes.push(n);
     }
+    out.absorb(chunk);
 }
 
 /// Adds `start..end` as skipped text, merged into a skipped node that ends at `start`.
@@ -754,6 +756,19 @@ fn structure_error(text: &str, e: StructureError, at: Span) -> ParseError {
     explain::structure(text, e, at)
 }
 
+/// `config` path words (as written) decoded and joined by one space into `buf` (cleared
+/// first): the one spelling of a path, for the model and the scanner.
+fn join_path<'b, 'w>(words: impl Iterator<Item = &'w str>, buf: &'b mut String) -> &'b str {
+    buf.clear();
+    for w in words {
+        if !buf.is_empty() {
+            buf.push(' ');
+        }
+        buf.push_str(&value::decode(w));
+    }
+    buf
+}
+
 /// Iterator over the children of a node (or the top level), skipping whole subtrees.
 #[derive(Clone, Debug)]
 pub struct Children<'d> {
@@ -834,37 +849,7 @@ impl<'a> Document<'a> {
     /// [`Document::config_path`] written into `buf` (cleared first), for loops that spell many
     /// paths without allocating a string each.
     pub fn config_path_in<'b>(&self, id: NodeId, buf: &'b mut String) -> &'b str {
-        buf.clear();
-        for a in self.args(id) {
-            if !buf.is_empty() {
-                buf.push(' ');
-            }
-            buf.push_str(&value::decode(self.raw(a.span)));
-        }
-        buf
-    }
-
-    /// Whether the `config` path of `id` is `path` (words joined by one space), as
-    /// [`Document::config_path`] would spell it, without building the string.
-    pub fn config_path_is(&self, id: NodeId, path: &str) -> bool {
-        let args = self.args(id);
-        let mut rest = path;
-        for a in args {
-            let word = value::decode(self.raw(a.span));
-            // As `config_path` joins them: a blank before each word once the path so far is
-            // not empty.
-            if rest.len() < path.len() {
-                match rest.strip_prefix(' ') {
-                    Some(r) => rest = r,
-                    None => return false,
-                }
-            }
-            match rest.strip_prefix(word.as_ref()) {
-                Some(r) => rest = r,
-                None => return false,
-            }
-        }
-        rest.is_empty() && !args.is_empty()
+        join_path(self.args(id).iter().map(|a| self.raw(a.span)), buf)
     }
 
     /// The key of an `edit` (decoded), or the attribute of a `set`/`unset`.
@@ -926,37 +911,6 @@ mod tests {
         let vdom = doc.top_level().next().unwrap();
         let kids: Vec<_> = doc.children(vdom).map(|i| doc.node(i).kind).collect();
         assert_eq!(kids, [Kind::Edit, Kind::Edit, Kind::End]);
-    }
-
-    #[test]
-    fn config_path_is_agrees_with_config_path() {
-        let text = "config system admin\nend\nconfig \"system\" 'admin'\nend\n\
-                    config \"system admin\"\nend\nconfig system admin x\nend\n\
-                    config system\nend\nconfig \"\" system admin\nend\nconfig sys\\tem admin\nend\n\
-                    config system \"\" admin\nend\n";
-        let doc = parse(text).unwrap();
-        let configs: Vec<NodeId> = doc
-            .top_level()
-            .filter(|&id| doc.node(id).kind == Kind::Config)
-            .collect();
-        assert_eq!(configs.len(), 8);
-        for &id in &configs {
-            let path = doc.config_path(id);
-            for probe in [
-                path.as_str(),
-                "system admin",
-                "system",
-                "system admin x",
-                "system  admin",
-                "",
-            ] {
-                assert_eq!(
-                    doc.config_path_is(id, probe),
-                    path == probe,
-                    "{path:?} vs {probe:?}"
-                );
-            }
-        }
     }
 
     #[test]

@@ -585,14 +585,7 @@ pub(crate) fn plan_in_pieces(text: &str, start: usize, pieces: usize) -> Option<
 
 /// The path of a `config` line from its word spans, decoded and joined by one space.
 fn path<'b>(text: &str, args: &[(usize, usize)], out: &'b mut String) -> &'b str {
-    out.clear();
-    for &(a, b) in args {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(&super::value::decode(&text[a..b]));
-    }
-    out
+    super::join_path(args.iter().map(|&(a, b)| &text[a..b]), out)
 }
 
 #[cfg(test)]
